@@ -1,0 +1,28 @@
+/** Option groups shared by several commands. */
+import type { Argv } from 'yargs';
+import { ContextualOptions } from '../contextual/contextualize';
+import { DEFAULT_MODEL, ModelDtype, ModelOptions } from '../contextual/model';
+
+export function withModelOptions<T>(y: Argv<T>) {
+  return y
+    .option('model', { type: 'string', default: DEFAULT_MODEL, describe: 'Hub id or local folder (config.json, tokenizer.json, onnx/model.onnx)' })
+    .option('dtype', { choices: ['fp32', 'q8'] as const, default: 'fp32' as ModelDtype, describe: 'Which ONNX file: onnx/model.onnx (fp32) or onnx/model_quantized.onnx (q8)' })
+    .option('offline', { type: 'boolean', default: false, describe: 'Never use the network (also HF_HUB_OFFLINE=1)' })
+    .option('cache-dir', { type: 'string', describe: 'Where downloaded models are cached (Transformers.js cache by default)' })
+    .option('threads', { type: 'number', describe: 'onnxruntime threads (default: all cores)' });
+}
+
+export function withWindowOptions<T>(y: Argv<T>) {
+  return y
+    .option('max-length', { type: 'number', describe: "Longest window in tokens, [CLS] and [SEP] included (default: the model's maximum)" })
+    .option('stride', { type: 'number', describe: 'Tokens shared by consecutive windows of a long text (default: a quarter of a window)' })
+    .option('batch-tokens', { type: 'number', default: 4096, describe: 'Most tokens, padding included, in one model batch' });
+}
+
+export function modelOptionsFrom(argv: { model: string; dtype: ModelDtype; offline: boolean; cacheDir?: string; threads?: number }): ModelOptions {
+  return { model: argv.model, dtype: argv.dtype, offline: argv.offline, cacheDir: argv.cacheDir, threads: argv.threads };
+}
+
+export function windowOptionsFrom(argv: { maxLength?: number; stride?: number; batchTokens?: number }): ContextualOptions {
+  return { maxLength: argv.maxLength, stride: argv.stride, batchTokens: argv.batchTokens };
+}

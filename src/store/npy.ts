@@ -1,0 +1,88 @@
+/**
+ * A float32 [N, D] .npy file (format 1.0) written row by row. The header has a fixed size and
+ * is rewritten on every flush, so the file is readable by numpy.load at any point.
+ */
+import * as fs from 'fs';
+
+const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 0x01, 0x00]);
+/** Magic, length field and the padded header dict: room for any row count. */
+export const NPY_HEADER_BYTES = 128;
+
+function header(rows: number, dim: number): Buffer {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${dim}), }`;
+  const padded = dict.padEnd(NPY_HEADER_BYTES - MAGIC.length - 2 - 1, ' ') + '\n';
+  const buf = Buffer.alloc(NPY_HEADER_BYTES);
+  MAGIC.copy(buf, 0);
+  buf.writeUInt16LE(padded.length, MAGIC.length);
+  buf.write(padded, MAGIC.length + 2, 'latin1');
+  return buf;
+}
+
+export interface NpyMatrix {
+  rows: number;
+  dim: number;
+  data: Float32Array;
+}
+
+/** Reads a float32 2-D .npy file (any header size). */
+export function readNpy(file: string): NpyMatrix {
+  const buf = fs.readFileSync(file);
+  if (!buf.subarray(0, 6).equals(MAGIC.subarray(0, 6))) throw new Error(`${file}: not a .npy file`);
+  const major = buf[6];
+  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const start = (major === 1 ? 10 : 12) + headerLen;
+  const dict = buf.toString('latin1', major === 1 ? 10 : 12, start);
+  if (!dict.includes("'<f4'")) throw new Error(`${file}: expected float32 little-endian data, header ${dict.trim()}`);
+  const shape = /'shape':\s*\((\d+),\s*(\d+)\)/.exec(dict);
+  if (!shape) throw new Error(`${file}: expected a 2-D array, header ${dict.trim()}`);
+  const rows = Number(shape[1]);
+  const dim = Number(shape[2]);
+  const bytes = buf.subarray(start, start + rows * dim * 4);
+  if (bytes.length !== rows * dim * 4) throw new Error(`${file}: header says ${rows} x ${dim} but the data holds ${Math.floor(bytes.length / 4 / dim)} rows`);
+  const data = new Float32Array(rows * dim);
+  Buffer.from(data.buffer).set(bytes);
+  return { rows, dim, data };
+}
+
+export class NpyAppender {
+  private fd: number;
+  private pending: Buffer[] = [];
+  private pendingRows = 0;
+  private _rows: number;
+
+  /** Opens `file` for appending rows of `dim` floats, keeping the `keepRows` rows already there (a resumed run). */
+  constructor(private readonly file: string, readonly dim: number, keepRows = 0) {
+    const exists = fs.existsSync(file);
+    this.fd = fs.openSync(file, exists ? 'r+' : 'w+');
+    this._rows = keepRows;
+    fs.ftruncateSync(this.fd, NPY_HEADER_BYTES + keepRows * dim * 4);
+    fs.writeSync(this.fd, header(keepRows, dim), 0, NPY_HEADER_BYTES, 0);
+  }
+
+  get rows(): number {
+    return this._rows + this.pendingRows;
+  }
+
+  append(vector: Float32Array): void {
+    if (vector.length !== this.dim) throw new Error(`${this.file}: a vector of ${vector.length} values in a file of ${this.dim}-dimensional rows`);
+    this.pending.push(Buffer.from(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength)));
+    this.pendingRows++;
+  }
+
+  /** Writes pending rows, then the header that counts them: a crash between the two leaves a file that reads as the old row count. */
+  flush(): void {
+    if (this.pendingRows === 0) return;
+    const data = Buffer.concat(this.pending);
+    fs.writeSync(this.fd, data, 0, data.length, NPY_HEADER_BYTES + this._rows * this.dim * 4);
+    this._rows += this.pendingRows;
+    this.pending = [];
+    this.pendingRows = 0;
+    fs.fsyncSync(this.fd);
+    fs.writeSync(this.fd, header(this._rows, this.dim), 0, NPY_HEADER_BYTES, 0);
+  }
+
+  close(): void {
+    this.flush();
+    fs.closeSync(this.fd);
+  }
+}

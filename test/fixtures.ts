@@ -1,0 +1,52 @@
+/** Fixture models and paths shared by the tests. */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { FIXTURE_DEFAULTS, FixtureModelOptions, makeFixtureModel } from '../scripts/make-fixture-model';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const FIXTURES_DIR = path.join(ROOT, 'fixtures');
+const CACHE = path.join(ROOT, '.cache', 'fixture-models');
+export const SHARED = path.resolve(ROOT, '..', 'shared');
+
+const MODELS: Record<string, Partial<FixtureModelOptions>> = {
+  /** bert-base-uncased vocabulary, hidden 32, 2 layers: the default test model. */
+  tiny: {},
+  /** The same weights, also exporting every layer's hidden states. */
+  'tiny-all-layers': { allLayers: true },
+  /** Small vocabulary and short positions, for windowing. */
+  'tiny-small-vocab': { vocab: 'small', maxPosition: 64, seed: 7 },
+};
+
+export type FixtureModelName = keyof typeof MODELS;
+
+export function fixtureModel(name: FixtureModelName): string {
+  return path.join(CACHE, name);
+}
+
+function generatorHash(): string {
+  const h = crypto.createHash('sha256');
+  for (const f of ['make-fixture-model.ts', 'fixture-tokenizer.ts']) h.update(fs.readFileSync(path.join(ROOT, 'scripts', f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+export function ensureFixtureModels(): void {
+  const stamp = path.join(CACHE, 'generator.hash');
+  const hash = generatorHash();
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return;
+  fs.rmSync(CACHE, { recursive: true, force: true });
+  for (const [name, opts] of Object.entries(MODELS)) {
+    makeFixtureModel({ ...FIXTURE_DEFAULTS, ...opts, out: path.join(CACHE, name) });
+  }
+  fs.writeFileSync(stamp, hash);
+}
+
+export function sharedAvailable(sub: string): boolean {
+  const ok = fs.existsSync(path.join(SHARED, sub));
+  if (!ok) console.warn(`skipping: ../shared/${sub} is not present`);
+  return ok;
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(require('os').tmpdir(), `ctxembed-${prefix}-`));
+}
