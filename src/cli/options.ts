@@ -2,6 +2,10 @@
 import type { Argv } from 'yargs';
 import { ContextualOptions } from '../contextual/contextualize';
 import { DEFAULT_MODEL, ModelDtype, ModelOptions } from '../contextual/model';
+import { PoolingOptions } from '../embed';
+import { LAYER_AGGREGATIONS, LayerAggregation } from '../pooling/layers';
+import { SEQUENCE_POOLINGS, SequencePooling } from '../pooling/sequence';
+import { WORD_POOLINGS, WordPooling } from '../pooling/words';
 
 export function withModelOptions<T>(y: Argv<T>) {
   return y
@@ -25,4 +29,17 @@ export function modelOptionsFrom(argv: { model: string; dtype: ModelDtype; offli
 
 export function windowOptionsFrom(argv: { maxLength?: number; stride?: number; batchTokens?: number }): ContextualOptions {
   return { maxLength: argv.maxLength, stride: argv.stride, batchTokens: argv.batchTokens };
+}
+
+export function withPoolingOptions<T>(y: Argv<T>) {
+  return y
+    .option('word-pooling', { choices: WORD_POOLINGS, default: 'mean' as WordPooling, describe: "Subword pieces to a word's vector" })
+    .option('sentence-pooling', { choices: SEQUENCE_POOLINGS, default: 'mean' as SequencePooling, describe: 'Tokens to a sentence or document vector' })
+    .option('layers', { type: 'string', default: '-1', describe: "Hidden states to use: -1 (last), a list such as -4,-3,-2,-1, or 'all' (0 is the embeddings)" })
+    .option('layer-agg', { choices: LAYER_AGGREGATIONS, default: 'mean' as LayerAggregation, describe: 'How several layers combine' })
+    .option('normalize', { type: 'boolean', default: false, describe: 'L2-normalize every vector' });
+}
+
+export function poolingOptionsFrom(argv: { wordPooling?: WordPooling; sentencePooling?: SequencePooling; layers?: string; layerAgg?: LayerAggregation; normalize?: boolean }): PoolingOptions {
+  return { wordPooling: argv.wordPooling, sentencePooling: argv.sentencePooling, layers: argv.layers, layerAgg: argv.layerAgg, normalize: argv.normalize };
 }

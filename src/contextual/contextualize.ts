@@ -27,8 +27,9 @@ export interface TokenStates {
   dim: number;
   /** One [tokens x dim] matrix per encoder output fetched (the last hidden state unless layers were asked for). */
   layers: Float32Array[];
-  /** The [CLS] state of the text's first window, per output. */
+  /** The [CLS] state of the text's first window and the [SEP] state of its last, per output. */
   cls: Float32Array[];
+  sep: Float32Array[];
 }
 
 interface PendingText<T> {
@@ -37,6 +38,8 @@ interface PendingText<T> {
   owner: Int32Array;
   layers: Float32Array[] | null;
   cls: Float32Array[] | null;
+  sep: Float32Array[] | null;
+  windows: number;
   windowsLeft: number;
 }
 
@@ -97,7 +100,7 @@ export async function* contextualize<T>(
     }
     const tokens = tokenizer.tokenize(textOf(next.value));
     const plan = planWindows(tokens.ids.length, content, stride);
-    const text: PendingText<T> = { item: next.value, tokens, owner: plan.owner, layers: null, cls: null, windowsLeft: plan.starts.length };
+    const text: PendingText<T> = { item: next.value, tokens, owner: plan.owner, layers: null, cls: null, sep: null, windows: plan.starts.length, windowsLeft: plan.starts.length };
     order.push(text);
     return Array.from(plan.starts, (start, w) => {
       const ids = new Int32Array(plan.ends[w] - start + 2);
@@ -127,12 +130,14 @@ export async function* contextualize<T>(
     if (!text.layers) {
       text.layers = states.map(() => new Float32Array(n * dim));
       text.cls = states.map(() => new Float32Array(dim));
+      text.sep = states.map(() => new Float32Array(dim));
     }
     const rows = window.ids.length - 2;
     for (let l = 0; l < states.length; l++) {
       const src = states[l];
       const dst = text.layers[l];
-      if (window.start === 0) text.cls![l].set(src.subarray(0, dim));
+      if (window.index === 0) text.cls![l].set(src.subarray(0, dim));
+      if (window.index === text.windows - 1) text.sep![l].set(src.subarray((rows + 1) * dim, (rows + 2) * dim));
       for (let r = 0; r < rows; r++) {
         const t = window.start + r;
         if (text.owner[t] === window.index) dst.set(src.subarray((r + 1) * dim, (r + 2) * dim), t * dim);
@@ -157,7 +162,7 @@ export async function* contextualize<T>(
       batch.forEach((w, i) => scatter(w, results[i]));
       while (order.length > 0 && order[0].windowsLeft === 0) {
         const done = order.shift()!;
-        yield { item: done.item, states: { tokens: done.tokens, dim, layers: done.layers!, cls: done.cls! } };
+        yield { item: done.item, states: { tokens: done.tokens, dim, layers: done.layers!, cls: done.cls!, sep: done.sep! } };
       }
     }
     generation = next;

@@ -13,7 +13,8 @@ export class BertEncoder {
   /** Outputs fetched on every run; `last_hidden_state` unless layers were asked for. */
   outputs: string[] = ['last_hidden_state'];
 
-  constructor(private session: InferenceSession, private readonly padId: number, private readonly source: string) {
+  constructor(private current: InferenceSession, private readonly padId: number, private readonly source: string) {
+    const session = current;
     this.inputNames = session.inputNames;
     for (const required of ['input_ids', 'attention_mask']) {
       if (!this.inputNames.includes(required)) throw new ModelLoadError(`${source}: the ONNX graph has no ${required} input (inputs: ${this.inputNames.join(', ')})`);
@@ -23,8 +24,12 @@ export class BertEncoder {
     }
   }
 
+  get session(): InferenceSession {
+    return this.current;
+  }
+
   get outputNames(): readonly string[] {
-    return this.session.outputNames;
+    return this.current.outputNames;
   }
 
   /** Swaps in another session over the same model (one that exposes more outputs) and fetches `outputs` from now on. */
@@ -32,7 +37,7 @@ export class BertEncoder {
     for (const o of outputs) {
       if (!session.outputNames.includes(o)) throw new ModelLoadError(`${this.source}: the ONNX graph has no output ${o}`);
     }
-    this.session = session;
+    this.current = session;
     this.outputs = outputs;
   }
 
@@ -57,7 +62,7 @@ export class BertEncoder {
       attention_mask: new Tensor('int64', mask, dims),
     };
     if (this.inputNames.includes('token_type_ids')) feeds.token_type_ids = new Tensor('int64', new BigInt64Array(batch * width), dims);
-    const result = await this.session.run(feeds, this.outputs);
+    const result = await this.current.run(feeds, this.outputs);
     const perOutput = this.outputs.map((name) => {
       const t = result[name];
       if (t.dims.length !== 3 || t.dims[0] !== batch || t.dims[1] !== width) {

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AutoModel, AutoTokenizer, env } from '@huggingface/transformers';
+import type { InferenceSession } from 'onnxruntime-node';
 import { ModelLoadError } from '../errors';
 import { BertEncoder } from './encoder';
 import { TokenizerJson, WordPieceTokenizer } from './tokenizer';
@@ -37,6 +38,8 @@ export interface ContextualModel {
   maxLength: number;
   hiddenSize: number;
   numLayers: number;
+  /** onnxruntime options the encoder's session was created with (reused when layers are exposed). */
+  sessionOptions: InferenceSession.SessionOptions;
   dispose(): Promise<void>;
 }
 
@@ -84,8 +87,8 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
   let onnxPath: string | null = null;
   if (local) {
     onnxPath = checkLocalFolder(id, dtype);
+    // Transformers.js reads a path that is no hub id (owner/name) as a path; an absolute one never is.
     env.allowLocalModels = true;
-    env.localModelPath = path.parse(id).root;
     env.allowRemoteModels = false;
   } else {
     if (!/^[\w.-]+(\/[\w.-]+)?$/.test(id)) throw new ModelLoadError(`--model ${id} is neither an existing folder nor a hub id (owner/name)`);
@@ -94,17 +97,13 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
   }
   if (options.cacheDir) env.cacheDir = path.resolve(options.cacheDir);
   const cacheDir = env.cacheDir ?? '(Transformers.js default cache)';
-  const loadId = local ? path.relative(env.localModelPath, id) : id;
 
+  const sessionOptions: InferenceSession.SessionOptions = options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {};
   let hfTokenizer: any;
   let hfModel: any;
   try {
-    hfTokenizer = await AutoTokenizer.from_pretrained(loadId);
-    hfModel = await AutoModel.from_pretrained(loadId, {
-      dtype,
-      device: 'cpu',
-      session_options: options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : undefined,
-    } as any);
+    hfTokenizer = await AutoTokenizer.from_pretrained(id);
+    hfModel = await AutoModel.from_pretrained(id, { dtype, device: 'cpu', session_options: sessionOptions } as any);
   } catch (err) {
     throw describeLoadFailure(err, id, local, offline, cacheDir);
   }
@@ -124,16 +123,19 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
   const modelMax = Number(tc.model_max_length);
   const positions = Number(config.max_position_embeddings ?? 512);
   const maxLength = Number.isFinite(modelMax) && modelMax > 0 && modelMax < positions ? modelMax : positions;
+  const encoder = new BertEncoder(session, tokenizer.padId, id);
   return {
     id,
     local,
     onnxPath,
     dtype,
     tokenizer,
-    encoder: new BertEncoder(session, tokenizer.padId, id),
+    encoder,
     maxLength,
     hiddenSize: Number(config.hidden_size),
     numLayers: Number(config.num_hidden_layers),
-    dispose: () => hfModel.dispose(),
+    sessionOptions,
+    // The encoder's session is the model's only resource (layer exposure may have replaced Transformers.js' own).
+    dispose: () => encoder.session.release(),
   };
 }
