@@ -46,7 +46,7 @@ describe('trainGloVe', () => {
     for (let e = 1; e < r.costs.length; e++) expect(r.costs[e]).toBeLessThan(r.costs[e - 1]);
     expect(r.costs[5]).toBeLessThan(0.85 * r.costs[0]);
     expect(r.vectors.size).toBe(r.vocabulary.size);
-    expect(r.vectors.words.slice(0, 3)).toEqual(['the', 'of', 'and']);
+    expect(r.vectors.words).toEqual(r.vocabulary.words);
   });
 
   test('a seeded single-thread run is deterministic, and the seed matters', async () => {
