@@ -15,7 +15,7 @@ test('loads a local model folder given by absolute path from the repository as w
   } catch (err) {
     error = err;
   }
-  // Before the fix: ModelLoadError "could not load model from …/tiny: Cannot read properties of
+  // Before 6b81f26: ModelLoadError "could not load model from …/tiny: Cannot read properties of
   // undefined (reading 'tokenizer_class')": the folder's path relative to '/' (more than two
   // segments, so not a hub id to Transformers.js 4) is read relative to the working directory.
   expect(error instanceof ModelLoadError ? error.message : error).toBeNull();

@@ -5,8 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { ContextualModel } from '../src/contextual/model';
-import { loadModelAnyCwd } from './contextual-helpers';
+import { ContextualModel, loadContextualModel } from '../src/contextual/model';
 import { fixtureModel } from './fixtures';
 import { loadReferenceWeights, maxAbsDiff, referenceForward, ReferenceWeights } from './reference-bert';
 import { HfModel, loadHf } from './transformers-ref';
@@ -120,7 +119,7 @@ describe('reference BERT vs onnxruntime', () => {
   describe('through loadContextualModel', () => {
     let model: ContextualModel;
     beforeAll(async () => {
-      model = await loadModelAnyCwd({ model: fixtureModel('tiny') });
+      model = await loadContextualModel({ model: fixtureModel('tiny') });
     });
     afterAll(async () => {
       await model?.dispose();
@@ -168,7 +167,7 @@ describe('tiny-all-layers: hidden_states.i is the reference layer i', () => {
     }
     await session.release();
 
-    const model = await loadModelAnyCwd({ model: fixtureModel('tiny-all-layers') });
+    const model = await loadContextualModel({ model: fixtureModel('tiny-all-layers') });
     try {
       expect(model.encoder.outputNames).toEqual(expect.arrayContaining(names));
       model.encoder.outputs = names;

@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { contextualize, ContextualOptions, TokenStates } from '../src/contextual/contextualize';
-import { ContextualModel } from '../src/contextual/model';
+import { ContextualModel, loadContextualModel } from '../src/contextual/model';
 import { CtxembedError, ModelLoadError } from '../src/errors';
-import { loadModelAnyCwd, seeded } from './contextual-helpers';
+import { seeded } from './contextual-helpers';
 import { fixtureModel, SHARED, sharedAvailable, tmpDir } from './fixtures';
 import { maxAbsDiff } from './reference-bert';
 import { HfModel, loadHf } from './transformers-ref';
@@ -21,7 +21,7 @@ let hf: HfModel;
 let dim: number;
 
 beforeAll(async () => {
-  model = await loadModelAnyCwd({ model: fixtureModel('tiny') });
+  model = await loadContextualModel({ model: fixtureModel('tiny') });
   hf = await loadHf(fixtureModel('tiny'));
   dim = model.hiddenSize;
 });
@@ -322,9 +322,9 @@ describe('batching', () => {
 describe('model loading errors', () => {
   const TINY = fixtureModel('tiny');
 
-  async function loadError(options: Parameters<typeof loadModelAnyCwd>[0]): Promise<CtxembedError> {
+  async function loadError(options: Parameters<typeof loadContextualModel>[0]): Promise<CtxembedError> {
     try {
-      const m = await loadModelAnyCwd(options);
+      const m = await loadContextualModel(options);
       await m.dispose();
     } catch (err) {
       return err as CtxembedError;

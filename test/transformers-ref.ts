@@ -35,6 +35,8 @@ export async function loadHf(dir: string): Promise<HfModel> {
       const t = out.last_hidden_state;
       return { ids: Array.from(enc.input_ids.data as BigInt64Array, Number), data: t.data as Float32Array, dim: t.dims[2] as number };
     },
-    dispose: () => model.dispose(),
+    dispose: async () => {
+      await model.dispose();
+    },
   };
 }
