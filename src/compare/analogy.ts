@@ -1,0 +1,69 @@
+/** Analogy evaluation (questions-words.txt) by 3CosAdd, with gensim's evaluate_word_analogies semantics. */
+import * as fs from 'fs';
+import { InputError } from '../errors';
+import { KeyedVectors } from '../static/keyed-vectors';
+import { EvalVocabulary, LookupOptions } from './vocab-lookup';
+
+export interface AnalogySection {
+  section: string;
+  correct: number;
+  total: number;
+  accuracy: number;
+}
+
+export interface AnalogyResult {
+  dataset: string;
+  /** Over the questions with every word in the vocabulary (gensim's "Total accuracy"). */
+  accuracy: number;
+  correct: number;
+  total: number;
+  /** Questions skipped for a word outside the (restricted) vocabulary. */
+  oov: number;
+  sections: AnalogySection[];
+}
+
+/**
+ * `: section` lines start sections; each other line is `a b c expected`, answered by the word
+ * nearest to b - a + c among the first `restrictVocab` words, the question words excluded (in any
+ * case variant when case-insensitive). Lines not of four words are skipped, as gensim does.
+ */
+export function evaluateAnalogies(kv: KeyedVectors, file: string, opts: LookupOptions = {}): AnalogyResult {
+  if (!fs.existsSync(file)) throw new InputError(`${file}: no such file`);
+  const vocab = new EvalVocabulary(kv, opts);
+  const sections: AnalogySection[] = [];
+  let section: AnalogySection | undefined;
+  let oov = 0;
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, lineNo) => {
+    if (line.startsWith(': ')) {
+      section = { section: line.replace(/^[: ]+/, '').trim(), correct: 0, total: 0, accuracy: 0 };
+      sections.push(section);
+      return;
+    }
+    if (line.trim() === '' && lineNo === lines.length - 1) return; // the end of the last line
+    if (!section) throw new InputError(`${file}:${lineNo + 1}: a question before the first ": section" line`);
+    const words = line.trim().split(/\s+/).map((w) => vocab.key(w));
+    if (words.length !== 4) return;
+    const [a, b, c, expected] = words;
+    const ia = vocab.get(a);
+    const ib = vocab.get(b);
+    const ic = vocab.get(c);
+    if (ia === undefined || ib === undefined || ic === undefined || vocab.get(expected) === undefined) {
+      oov++;
+      return;
+    }
+    const candidates = kv.mostSimilar({ positive: [kv.row(ib), kv.row(ic)], negative: [kv.row(ia)] }, 5, { restrictVocab: vocab.size, exclude: [ia, ib, ic] });
+    // the first candidate that is not a case variant of a question word
+    let predicted: string | undefined;
+    for (const { word } of candidates) {
+      predicted = vocab.key(word);
+      if (vocab.get(predicted) !== undefined && predicted !== a && predicted !== b && predicted !== c) break;
+    }
+    section.total++;
+    if (predicted === expected) section.correct++;
+  });
+  for (const s of sections) s.accuracy = s.total > 0 ? s.correct / s.total : 0;
+  const correct = sections.reduce((n, s) => n + s.correct, 0);
+  const total = sections.reduce((n, s) => n + s.total, 0);
+  return { dataset: file, accuracy: total > 0 ? correct / total : 0, correct, total, oov, sections };
+}
