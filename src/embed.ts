@@ -1,14 +1,15 @@
 /**
  * Documents in, rows with vectors out: the contextual stage composed with pooling.
- * Token, word and document rows come from one (windowed) pass over each document; sentence rows
- * from each sentence run as its own sequence, as sentence encoders are used.
+ * Token, word and document rows come from (windowed) passes over each document; sentence rows
+ * from each sentence run as its own sequence, as sentence encoders are used. A long document runs
+ * in parts of at most PART_CHARS characters cut at whitespace, so memory does not grow with it.
  */
 import { contextualize, ContextualOptions, TokenStates } from './contextual/contextualize';
 import { exposeLayers, parseLayers } from './contextual/layers';
 import { ContextualModel, loadContextualModel, ModelOptions } from './contextual/model';
 import { combinedDim, combineLayers, LayerAggregation } from './pooling/layers';
 import { normalizeRows } from './pooling/normalize';
-import { poolSequence, SequencePooling } from './pooling/sequence';
+import { poolSequence, SequencePooler, SequencePooling } from './pooling/sequence';
 import { poolWords, WordPooling, wordPoolingDim } from './pooling/words';
 import { EmbeddingRow, Level } from './store/rows';
 import { segmentSentences } from './text/sentences';
@@ -36,20 +37,54 @@ export interface SourceText {
   text: string;
 }
 
-type Unit<D> = { doc: PendingDoc<D>; kind: 'document' } | { doc: PendingDoc<D>; kind: 'sentence'; index: number; start: number; end: number };
+/** Documents longer than this run in parts (a few dozen windows each). */
+export const PART_CHARS = 20_000;
 
-interface PendingDoc<D> {
+interface DocState<D> {
   doc: D;
-  unitsLeft: number;
-  rows: Record<Level, EmbeddedRow[]>;
+  tokens: number;
+  words: number;
+  pooler: SequencePooler | null;
+  sep: Float32Array | null;
+}
+
+type Unit<D> =
+  | { state: DocState<D>; kind: 'part'; offset: number; end: number; first: boolean }
+  | { state: DocState<D>; kind: 'sentence'; index: number; start: number; end: number }
+  /** Closes a document: everything before it in the stream is done. */
+  | { state: DocState<D>; kind: 'end' };
+
+/** What one step of the stream yields: some of a document's rows; `done` on its last yield. */
+export interface DocRows<D> {
+  doc: D;
+  rows: EmbeddedRow[];
+  done: boolean;
+  /** Tokens the model ran for this step. */
+  tokens: number;
 }
 
 const PREVIEW_CHARS = 80;
 
 /** The document row's `text`: the start of the document, whitespace collapsed. */
 function preview(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = text.slice(0, 4 * PREVIEW_CHARS).replace(/\s+/g, ' ').trim();
   return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS - 1)}…` : flat;
+}
+
+/** Cuts [0, text.length) into parts of at most `max` characters, at a paragraph break, else a space. */
+export function splitParts(text: string, max: number = PART_CHARS): [number, number][] {
+  const parts: [number, number][] = [];
+  let start = 0;
+  while (text.length - start > max) {
+    const window = text.slice(start, start + max);
+    let cut = window.lastIndexOf('\n\n');
+    if (cut < max / 2) cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
+    if (cut < max / 2) cut = max; // no whitespace: a hard cut
+    parts.push([start, start + cut]);
+    start += cut;
+  }
+  parts.push([start, text.length]);
+  return parts;
 }
 
 /** Selects the model's layers for these options; call once per model before embedding. */
@@ -58,90 +93,93 @@ export async function prepareModel(model: ContextualModel, options: PoolingOptio
 }
 
 /**
- * Streams documents through the model and pooling; yields each document with its rows
- * (tokens, then words, sentences, the document), in input order. Call `prepareModel` first.
+ * Streams documents through the model and pooling, in input order. A document's rows come over
+ * one or more yields, the last with `done`: token then word rows (part by part for a long
+ * document), sentence rows, then the document row. Call `prepareModel` first.
  */
 export async function* embedDocuments<D extends SourceText>(
   docs: Iterable<D> | AsyncIterable<D>,
   model: ContextualModel,
   options: EmbedOptions = {},
-): AsyncGenerator<{ doc: D; rows: EmbeddedRow[] }> {
+): AsyncGenerator<DocRows<D>> {
   const levels = new Set<Level>(options.levels ?? ['token']);
   const wholeDoc = levels.has('token') || levels.has('word') || levels.has('document');
   const agg = options.layerAgg ?? 'mean';
-  const queue: PendingDoc<D>[] = [];
+  const poolMode = options.sentencePooling ?? 'mean';
+  const wordMode = options.wordPooling ?? 'mean';
 
   async function* units(): AsyncGenerator<Unit<D>> {
     for await (const doc of docs as AsyncIterable<D>) {
-      const pending: PendingDoc<D> = { doc, unitsLeft: 0, rows: { token: [], word: [], sentence: [], document: [] } };
-      const list: Unit<D>[] = [];
-      if (wholeDoc) list.push({ doc: pending, kind: 'document' });
+      const state: DocState<D> = { doc, tokens: 0, words: 0, pooler: null, sep: null };
+      if (wholeDoc) {
+        const parts = splitParts(doc.text);
+        for (let p = 0; p < parts.length; p++) yield { state, kind: 'part', offset: parts[p][0], end: parts[p][1], first: p === 0 };
+      }
       if (levels.has('sentence')) {
         const s = segmentSentences(doc.text);
-        for (let i = 0; i < s.starts.length; i++) list.push({ doc: pending, kind: 'sentence', index: i, start: s.starts[i], end: s.ends[i] });
+        for (let i = 0; i < s.starts.length; i++) yield { state, kind: 'sentence', index: i, start: s.starts[i], end: s.ends[i] };
       }
-      pending.unitsLeft = list.length;
-      queue.push(pending);
-      yield* list;
+      yield { state, kind: 'end' };
     }
   }
 
-  const textOf = (u: Unit<D>) => (u.kind === 'document' ? u.doc.doc.text : u.doc.doc.text.slice(u.start, u.end));
+  const textOf = (u: Unit<D>) => (u.kind === 'end' ? '' : u.state.doc.text.slice(u.kind === 'part' ? u.offset : u.start, u.end));
   const finish = (v: Float32Array, dim: number) => (options.normalize ? normalizeRows(v, dim) : v);
 
-  /** The sequence as the model saw it, [CLS] tokens [SEP], in the combined layer space. */
-  const sequenceVector = (states: TokenStates, tokens: Float32Array, dim: number) => {
-    const seq = new Float32Array(tokens.length + 2 * dim);
-    seq.set(combineLayers(states.cls, states.dim, agg), 0);
-    seq.set(tokens, dim);
-    seq.set(combineLayers(states.sep, states.dim, agg), dim + tokens.length);
-    return finish(poolSequence(seq, dim, options.sentencePooling ?? 'mean'), dim);
-  };
-
-  const emitReady = function* () {
-    while (queue.length > 0 && queue[0].unitsLeft === 0) {
-      const done = queue.shift()!;
-      const { token, word, sentence, document } = done.rows;
-      yield { doc: done.doc, rows: [...token, ...word, ...sentence, ...document] };
-    }
-  };
-
   for await (const { item: unit, states } of contextualize(units(), textOf, model, options)) {
-    const pending = unit.doc;
-    const source = pending.doc.source;
-    const tokens = combineLayers(states.layers, states.dim, agg);
+    const { state } = unit;
+    const source = state.doc.source;
     const dim = combinedDim(agg, states.layers.length, states.dim);
-    const t = states.tokens;
-    if (unit.kind === 'document') {
-      if (levels.has('token')) {
-        for (let i = 0; i < t.ids.length; i++) {
-          const vector = finish(tokens.slice(i * dim, (i + 1) * dim), dim);
-          pending.rows.token.push({ source, level: 'token', index: i, text: t.tokens[i], word: t.wordIndex[i], start: t.starts[i], end: t.ends[i], vector });
-        }
-      }
-      if (levels.has('word')) {
-        const mode = options.wordPooling ?? 'mean';
-        const wdim = wordPoolingDim(mode, dim);
-        const pooled = poolWords(tokens, dim, t.wordIndex, t.words.starts.length, mode);
-        const counts = new Int32Array(t.words.starts.length);
-        for (const w of t.wordIndex) counts[w]++;
-        for (let w = 0; w < counts.length; w++) {
-          const start = t.words.starts[w];
-          const end = t.words.ends[w];
-          const vector = finish(pooled.slice(w * wdim, (w + 1) * wdim), wdim);
-          pending.rows.word.push({ source, level: 'word', index: w, text: pending.doc.text.slice(start, end), start, end, tokens: counts[w], vector });
-        }
-      }
+    const rows: EmbeddedRow[] = [];
+    if (unit.kind === 'part') {
+      const tokens = combineLayers(states.layers, states.dim, agg);
+      rows.push(...partRows(states, tokens, dim, unit.offset, state, source));
       if (levels.has('document')) {
-        pending.rows.document.push({ source, level: 'document', index: 0, text: preview(pending.doc.text), start: 0, end: pending.doc.text.length, vector: sequenceVector(states, tokens, dim) });
+        if (unit.first) state.pooler = new SequencePooler(dim, poolMode).add(combineLayers(states.cls, states.dim, agg));
+        state.pooler!.add(tokens);
+        state.sep = combineLayers(states.sep, states.dim, agg);
       }
-    } else {
-      pending.rows.sentence.push({ source, level: 'sentence', index: unit.index, text: textOf(unit), start: unit.start, end: unit.end, vector: sequenceVector(states, tokens, dim) });
+      state.tokens += states.tokens.ids.length;
+      state.words += states.tokens.words.starts.length;
+    } else if (unit.kind === 'sentence') {
+      const tokens = combineLayers(states.layers, states.dim, agg);
+      const seq = new Float32Array(tokens.length + 2 * dim);
+      seq.set(combineLayers(states.cls, states.dim, agg), 0);
+      seq.set(tokens, dim);
+      seq.set(combineLayers(states.sep, states.dim, agg), dim + tokens.length);
+      rows.push({ source, level: 'sentence', index: unit.index, text: textOf(unit), start: unit.start, end: unit.end, vector: finish(poolSequence(seq, dim, poolMode), dim) });
+    } else if (state.pooler) {
+      const vector = finish(state.pooler.add(state.sep!).result(), dim);
+      rows.push({ source, level: 'document', index: 0, text: preview(state.doc.text), start: 0, end: state.doc.text.length, vector });
     }
-    pending.unitsLeft--;
-    yield* emitReady();
+    yield { doc: state.doc, rows, done: unit.kind === 'end', tokens: states.tokens.ids.length };
   }
-  yield* emitReady();
+
+  /** Token and word rows of one part, indexes and offsets counted from the document's start. */
+  function partRows(states: TokenStates, tokens: Float32Array, dim: number, offset: number, state: DocState<D>, source: string): EmbeddedRow[] {
+    const t = states.tokens;
+    const rows: EmbeddedRow[] = [];
+    if (levels.has('token')) {
+      for (let i = 0; i < t.ids.length; i++) {
+        const vector = finish(tokens.slice(i * dim, (i + 1) * dim), dim);
+        rows.push({ source, level: 'token', index: state.tokens + i, text: t.tokens[i], word: state.words + t.wordIndex[i], start: offset + t.starts[i], end: offset + t.ends[i], vector });
+      }
+    }
+    if (levels.has('word')) {
+      const words = t.words.starts.length;
+      const wdim = wordPoolingDim(wordMode, dim);
+      const pooled = poolWords(tokens, dim, t.wordIndex, words, wordMode);
+      const counts = new Int32Array(words);
+      for (const w of t.wordIndex) counts[w]++;
+      for (let w = 0; w < words; w++) {
+        const start = offset + t.words.starts[w];
+        const end = offset + t.words.ends[w];
+        const vector = finish(pooled.slice(w * wdim, (w + 1) * wdim), wdim);
+        rows.push({ source, level: 'word', index: state.words + w, text: state.doc.text.slice(start, end), start, end, tokens: counts[w], vector });
+      }
+    }
+    return rows;
+  }
 }
 
 export type ModelChoice = { model?: string | ContextualModel } & Omit<ModelOptions, 'model'>;

@@ -1,27 +1,78 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadContextualModel } from '../contextual/model';
-import { embedFolder } from '../embed-folder';
+import { DEFAULT_MAX_FILE_BYTES, embedFolder } from '../embed-folder';
+import { InputError } from '../errors';
 import { LEVELS, Level, OUTPUT_FORMATS, OutputFormat } from '../store/rows';
 import { modelOptionsFrom, poolingOptionsFrom, windowOptionsFrom, withModelOptions, withPoolingOptions, withWindowOptions } from './options';
+import { createProgress } from './progress';
 
 export const embedCommand: CommandModule = {
   command: 'embed <paths..>',
-  describe: 'Embed files and folders of documents with a BERT model',
+  describe: 'Embed files and folders of documents with a BERT model (resumable)',
   builder: (y: Argv) =>
     withPoolingOptions(withWindowOptions(withModelOptions(y)))
       .positional('paths', { type: 'string', array: true, describe: 'Files or folders (walked recursively)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'Output folder' })
+      .option('out', { type: 'string', demandOption: true, describe: 'Output folder (rerun the same command to resume)' })
       .option('level', { choices: LEVELS, default: ['token'] as Level[], array: true, describe: 'What gets a row: token, word, sentence, document (repeat for several)' })
       .option('format', { choices: OUTPUT_FORMATS, default: 'jsonl' as OutputFormat, describe: 'jsonl (embeddings.jsonl) or npy (vectors.npy + meta.jsonl)' })
+      .option('include', { type: 'string', array: true, describe: 'Only files whose path (relative to the folder) matches one of these globs' })
+      .option('exclude', { type: 'string', array: true, describe: 'Leave out files whose path matches one of these globs' })
+      .option('text-field', { type: 'string', default: 'text', describe: 'Field holding the text in .json / .jsonl records' })
+      .option('fallback-encoding', { type: 'string', describe: 'Read files that are not valid UTF-8 in this encoding (e.g. windows-1252) instead of skipping them' })
+      .option('max-file-size', { type: 'number', default: DEFAULT_MAX_FILE_BYTES / 1048576, describe: 'Skip files larger than this many MB' })
+      .option('commit-seconds', { type: 'number', default: 1, describe: 'How often outputs are synced and the manifest updated (what a killed run keeps)' })
+      .option('overwrite', { type: 'boolean', default: false, describe: 'Start over in an output folder made with other options' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' })
       .example('$0 embed notes.txt --model ./models/bert --level token --out out/', 'one row per token, with its vector')
       .example('$0 embed docs/ --out out/ --format npy --level sentence --level document', 'sentence and document vectors as vectors.npy + meta.jsonl')
+      .example("$0 embed docs/ --out out/ --include '**/*.md' --exclude 'drafts/**'", 'only Markdown files, not the drafts')
       .example('$0 embed docs/ --out out/ --level word --layers -4,-3,-2,-1 --layer-agg concat', 'word vectors from the last four layers'),
   handler: async (argv: any) => {
     const model = await loadContextualModel(modelOptionsFrom(argv));
+    let stopRequested = false;
+    const onSigint = () => {
+      if (stopRequested) process.exit(130);
+      stopRequested = true;
+      console.error('\nstopping after the batch in flight (Ctrl-C again to quit at once)');
+    };
+    process.on('SIGINT', onSigint);
+    const progress = createProgress('files', argv.quiet);
+    const began = Date.now();
     try {
-      const summary = await embedFolder(argv.paths, model, { ...windowOptionsFrom(argv), ...poolingOptionsFrom(argv), out: argv.out, format: argv.format, levels: argv.level });
-      console.error(`embedded ${summary.files} files: ${summary.rows} rows in ${summary.seconds.toFixed(1)} s`);
+      const summary = await embedFolder(argv.paths, model, {
+        ...windowOptionsFrom(argv),
+        ...poolingOptionsFrom(argv),
+        out: argv.out,
+        format: argv.format,
+        levels: argv.level,
+        include: argv.include,
+        exclude: argv.exclude,
+        textField: argv.textField,
+        fallbackEncoding: argv.fallbackEncoding,
+        maxFileBytes: argv.maxFileSize * 1048576,
+        overwrite: argv.overwrite,
+        commitSeconds: argv.commitSeconds,
+        shouldStop: () => stopRequested,
+        onProgress: (p) => {
+          const seconds = (Date.now() - began) / 1000;
+          progress.update(p.files, p.filesTotal, { rate: `${Math.round(p.tokens / Math.max(seconds, 1e-3))} tokens/s`, rows: `${p.rows} rows` });
+        },
+        onFileIssue: (source, entry) => {
+          progress.stop();
+          console.error(`ctxembed: ${entry.status} ${source}: ${entry.reason}`);
+        },
+      });
+      progress.stop();
+      const s = summary;
+      console.error(
+        `${s.stopped ? 'stopped' : 'finished'}: ${s.done} done${s.alreadyDone ? `, ${s.alreadyDone} already done` : ''}, ${s.skipped} skipped, ${s.failed} failed of ${s.files} files; ` +
+          `${s.rows} rows in ${argv.out} (${s.tokens} tokens in ${s.seconds.toFixed(1)} s)`,
+      );
+      if (s.stopped) process.exitCode = 130;
+      else if (s.done + s.alreadyDone === 0) throw new InputError(s.files === 0 ? 'no files to embed' : 'nothing could be embedded');
     } finally {
+      progress.stop();
+      process.off('SIGINT', onSigint);
       await model.dispose();
     }
   },

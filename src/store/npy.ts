@@ -69,7 +69,7 @@ export class NpyAppender {
     this.pendingRows++;
   }
 
-  /** Writes pending rows, then the header that counts them: a crash between the two leaves a file that reads as the old row count. */
+  /** Writes pending rows, then the header that counts them: the file always reads as a whole matrix. */
   flush(): void {
     if (this.pendingRows === 0) return;
     const data = Buffer.concat(this.pending);
@@ -77,8 +77,11 @@ export class NpyAppender {
     this._rows += this.pendingRows;
     this.pending = [];
     this.pendingRows = 0;
-    fs.fsyncSync(this.fd);
     fs.writeSync(this.fd, header(this._rows, this.dim), 0, NPY_HEADER_BYTES, 0);
+  }
+
+  sync(): void {
+    fs.fsyncSync(this.fd);
   }
 
   close(): void {

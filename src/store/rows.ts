@@ -19,12 +19,20 @@ export interface EmbeddingRow {
   tokens?: number;
 }
 
-/** Where rows go; `flush` makes everything written so far durable and readable. */
+/** What a sink has durably written: rows, their dimension, and the byte length of its line files. */
+export interface SinkState {
+  rows: number;
+  dim: number;
+  bytes: Record<string, number>;
+}
+
+/** Where rows go; `flush` writes what is buffered and says how far the files reach, `sync` makes it durable. */
 export interface RowSink {
   write(row: EmbeddingRow, vector: Float32Array): void;
-  flush(): void;
+  flush(): SinkState;
+  sync(): void;
   close(): void;
-  /** Rows written so far, including any the sink found on disk when it was opened. */
+  /** Rows written so far, including those the sink continued from. */
   readonly rows: number;
 }
 

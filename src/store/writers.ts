@@ -1,23 +1,28 @@
 /**
  * Row sinks for an output folder: `embeddings.jsonl` (rows with their vectors), or
  * `vectors.npy` + `meta.jsonl` (float32 [N, D] and the rows without vectors, aligned line by line).
+ * A sink opened on a committed state cuts its files back to it, dropping what a killed run left
+ * half-written.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { NpyAppender } from './npy';
-import { EmbeddingRow, OutputFormat, RowSink, vectorToJson } from './rows';
+import { EmbeddingRow, OutputFormat, RowSink, SinkState, vectorToJson } from './rows';
 
 export const JSONL_FILE = 'embeddings.jsonl';
 export const NPY_FILE = 'vectors.npy';
 export const META_FILE = 'meta.jsonl';
 
-/** Appends lines to a file, buffered until `flush`, which writes and syncs them. */
+/** Appends lines to a file, buffered until `flush` writes them; `sync` makes them durable. */
 class LineAppender {
   private fd: number;
   private pending: string[] = [];
+  bytes: number;
 
-  constructor(file: string) {
-    this.fd = fs.openSync(file, 'a');
+  constructor(file: string, keepBytes: number) {
+    this.fd = fs.openSync(file, fs.existsSync(file) ? 'r+' : 'w+');
+    fs.ftruncateSync(this.fd, keepBytes);
+    this.bytes = keepBytes;
   }
 
   push(line: string): void {
@@ -26,8 +31,13 @@ class LineAppender {
 
   flush(): void {
     if (this.pending.length === 0) return;
-    fs.writeSync(this.fd, this.pending.join('\n') + '\n');
+    const data = Buffer.from(this.pending.join('\n') + '\n', 'utf8');
     this.pending = [];
+    fs.writeSync(this.fd, data, 0, data.length, this.bytes);
+    this.bytes += data.length;
+  }
+
+  sync(): void {
     fs.fsyncSync(this.fd);
   }
 
@@ -37,26 +47,31 @@ class LineAppender {
   }
 }
 
-function rowJson(row: EmbeddingRow): string {
-  return JSON.stringify(row);
-}
-
 class JsonlSink implements RowSink {
   private lines: LineAppender;
-  rows = 0;
+  rows: number;
+  dim: number;
 
-  constructor(dir: string) {
-    this.lines = new LineAppender(path.join(dir, JSONL_FILE));
+  constructor(dir: string, from: SinkState) {
+    this.lines = new LineAppender(path.join(dir, JSONL_FILE), from.bytes[JSONL_FILE] ?? 0);
+    this.rows = from.rows;
+    this.dim = from.dim;
   }
 
   write(row: EmbeddingRow, vector: Float32Array): void {
-    const json = rowJson(row);
+    const json = JSON.stringify(row);
     this.lines.push(`${json.slice(0, -1)},"vector":${vectorToJson(vector)}}`);
     this.rows++;
+    this.dim ||= vector.length;
   }
 
-  flush(): void {
+  flush(): SinkState {
     this.lines.flush();
+    return { rows: this.rows, dim: this.dim, bytes: { [JSONL_FILE]: this.lines.bytes } };
+  }
+
+  sync(): void {
+    this.lines.sync();
   }
 
   close(): void {
@@ -67,23 +82,35 @@ class JsonlSink implements RowSink {
 class NpySink implements RowSink {
   private meta: LineAppender;
   private vectors: NpyAppender | null = null;
-  rows = 0;
+  rows: number;
+  dim: number;
 
-  constructor(private readonly dir: string) {
-    this.meta = new LineAppender(path.join(dir, META_FILE));
+  constructor(private readonly dir: string, from: SinkState) {
+    this.meta = new LineAppender(path.join(dir, META_FILE), from.bytes[META_FILE] ?? 0);
+    this.rows = from.rows;
+    this.dim = from.dim;
+    if (from.rows > 0) this.vectors = new NpyAppender(path.join(dir, NPY_FILE), from.dim, from.rows);
   }
 
   write(row: EmbeddingRow, vector: Float32Array): void {
-    if (!this.vectors) this.vectors = new NpyAppender(path.join(this.dir, NPY_FILE), vector.length);
+    if (!this.vectors) {
+      this.dim = vector.length;
+      this.vectors = new NpyAppender(path.join(this.dir, NPY_FILE), vector.length);
+    }
     this.vectors.append(vector);
-    this.meta.push(rowJson(row));
+    this.meta.push(JSON.stringify(row));
     this.rows++;
   }
 
-  /** Vectors first, then their rows' metadata: a crash in between leaves vectors without meta, never meta without vectors. */
-  flush(): void {
+  flush(): SinkState {
     this.vectors?.flush();
     this.meta.flush();
+    return { rows: this.rows, dim: this.dim, bytes: { [META_FILE]: this.meta.bytes } };
+  }
+
+  sync(): void {
+    this.vectors?.sync();
+    this.meta.sync();
   }
 
   close(): void {
@@ -92,7 +119,15 @@ class NpySink implements RowSink {
   }
 }
 
-export function openSink(dir: string, format: OutputFormat): RowSink {
+export const EMPTY_SINK: SinkState = { rows: 0, dim: 0, bytes: {} };
+
+/** Opens the sink of `format` in `dir`, continuing from `from` (a committed state) or from nothing. */
+export function openSink(dir: string, format: OutputFormat, from: SinkState = EMPTY_SINK): RowSink {
   fs.mkdirSync(dir, { recursive: true });
-  return format === 'npy' ? new NpySink(dir) : new JsonlSink(dir);
+  return format === 'npy' ? new NpySink(dir, from) : new JsonlSink(dir, from);
+}
+
+/** The files a format writes. */
+export function sinkFiles(format: OutputFormat): string[] {
+  return format === 'npy' ? [NPY_FILE, META_FILE] : [JSONL_FILE];
 }

@@ -1,0 +1,68 @@
+/**
+ * DIR/manifest.json: what produced the outputs (model, every option that changes vectors), how
+ * far they are committed, and each file's fate. It is rewritten atomically after the outputs are
+ * synced, so it never counts a row that is not on disk.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from '../errors';
+import { SinkState } from './rows';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export type FileStatus = 'done' | 'skipped' | 'failed';
+
+export interface FileEntry {
+  size: number;
+  /** sha256 of the file's bytes (absent when the file could not be read). */
+  sha256?: string;
+  status: FileStatus;
+  reason?: string;
+  /** Rows [first, end) of this file in the outputs. */
+  rows?: [number, number];
+}
+
+export interface Manifest {
+  tool: 'ctxembed';
+  version: 1;
+  model: { id: string; revision: string; dtype: string };
+  /** Every option that changes the vectors or the layout of the rows. */
+  options: Record<string, unknown>;
+  committed: SinkState;
+  files: Record<string, FileEntry>;
+  updated: string;
+}
+
+export function readManifest(dir: string): Manifest | null {
+  const file = path.join(dir, MANIFEST_FILE);
+  if (!fs.existsSync(file)) return null;
+  let m: Manifest;
+  try {
+    m = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InputError(`${file}: not valid JSON (${(err as Error).message}); move it away or use --overwrite`);
+  }
+  if (m.tool !== 'ctxembed' || m.version !== 1 || !m.committed || !m.files) throw new InputError(`${file}: not a ctxembed manifest (version 1); move it away or use --overwrite`);
+  return m;
+}
+
+/** Temp file, fsync, rename: readers see the old manifest or the new one, never half of one. */
+export function writeManifest(dir: string, manifest: Manifest): void {
+  const file = path.join(dir, MANIFEST_FILE);
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = fs.openSync(tmp, 'w');
+  fs.writeSync(fd, JSON.stringify({ ...manifest, updated: new Date().toISOString() }, null, 1));
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+}
+
+/** The first option whose value differs, as `name: old → new`, or null when all agree. */
+export function optionsDiffer(a: Record<string, unknown>, b: Record<string, unknown>): string | null {
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = JSON.stringify(a[key]);
+    const y = JSON.stringify(b[key]);
+    if (x !== y) return `${key}: ${x ?? 'unset'} → ${y ?? 'unset'}`;
+  }
+  return null;
+}
