@@ -1,24 +1,37 @@
-/** Groups sequences into batches under a token budget, longest first, so padding stays small. */
+/**
+ * Groups sequences into batches under a token budget so that padding stays small: sequences
+ * sorted by length, then cut into contiguous batches that minimise padded tokens plus a fixed
+ * cost per batch (a dynamic programme over the sorted lengths).
+ */
+
+/** What one more batch costs, in tokens: the run's fixed overhead, so that tiny batches don't multiply. */
+export const BATCH_OVERHEAD_TOKENS = 32;
 
 /**
  * @param lengths length of each sequence (special tokens included)
  * @param batchTokens most tokens (padding included) a batch may hold; a sequence longer than that runs alone
- * @returns batches of indices into `lengths`
+ * @returns batches of indices into `lengths`, longest batches first
  */
 export function planBatches(lengths: ArrayLike<number>, batchTokens: number): number[][] {
   const order = Array.from({ length: lengths.length }, (_, i) => i).sort((a, b) => lengths[b] - lengths[a] || a - b);
-  const batches: number[][] = [];
-  let current: number[] = [];
-  let width = 0;
-  for (const i of order) {
-    // Sorted longest first: the batch's width is its first sequence's length.
-    if (current.length > 0 && (current.length + 1) * width > batchTokens) {
-      batches.push(current);
-      current = [];
+  const n = order.length;
+  // cost[j]: least cost of batching the j longest; cut[j]: where the last of those batches starts.
+  const cost = new Float64Array(n + 1).fill(Infinity);
+  const cut = new Int32Array(n + 1);
+  cost[0] = 0;
+  for (let i = 0; i < n; i++) {
+    // A batch starting at i is as wide as its first (longest) sequence.
+    const width = lengths[order[i]];
+    const most = Math.max(1, Math.floor(batchTokens / width));
+    for (let j = i + 1; j <= Math.min(n, i + most); j++) {
+      const c = cost[i] + (j - i) * width + BATCH_OVERHEAD_TOKENS;
+      if (c < cost[j]) {
+        cost[j] = c;
+        cut[j] = i;
+      }
     }
-    if (current.length === 0) width = lengths[i];
-    current.push(i);
   }
-  if (current.length > 0) batches.push(current);
-  return batches;
+  const batches: number[][] = [];
+  for (let j = n; j > 0; j = cut[j]) batches.push(order.slice(cut[j], j));
+  return batches.reverse();
 }
