@@ -6,7 +6,10 @@ import { KeyedVectors } from '../src/static/keyed-vectors';
 import { Word2VecOptions } from '../src/static/word2vec/args';
 import { cumulativeTable, huffmanTree, keepProbabilities, sampleInts } from '../src/static/word2vec/tables';
 import { trainWord2Vec } from '../src/static/word2vec/train';
+import { ensureKernelBuilt } from './build-kernel';
 import { tmpDir } from './fixtures';
+
+beforeAll(ensureKernelBuilt, 60000);
 
 describe('sampling tables', () => {
   test('subsampling keep probabilities (hand computation)', () => {
