@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import { InputError } from '../errors';
 import { KeyedVectors } from '../static/keyed-vectors';
+import { nearestByCosAdd } from './analogy-search';
 import { EvalVocabulary, LookupOptions } from './vocab-lookup';
 
 export interface AnalogySection {
@@ -34,6 +35,7 @@ export function evaluateAnalogies(kv: KeyedVectors, file: string, opts: LookupOp
   let section: AnalogySection | undefined;
   let oov = 0;
   const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const asked: { section: AnalogySection; words: string[] }[] = [];
   lines.forEach((line, lineNo) => {
     if (line.startsWith(': ')) {
       section = { section: line.replace(/^[: ]+/, '').trim(), correct: 0, total: 0, accuracy: 0 };
@@ -44,19 +46,20 @@ export function evaluateAnalogies(kv: KeyedVectors, file: string, opts: LookupOp
     if (!section) throw new InputError(`${file}:${lineNo + 1}: a question before the first ": section" line`);
     const words = line.trim().split(/\s+/).map((w) => vocab.key(w));
     if (words.length !== 4) return;
-    const [a, b, c, expected] = words;
-    const ia = vocab.get(a);
-    const ib = vocab.get(b);
-    const ic = vocab.get(c);
-    if (ia === undefined || ib === undefined || ic === undefined || vocab.get(expected) === undefined) {
+    if (words.some((w) => vocab.get(w) === undefined)) {
       oov++;
       return;
     }
-    const candidates = kv.mostSimilar({ positive: [kv.row(ib), kv.row(ic)], negative: [kv.row(ia)] }, 5, { restrictVocab: vocab.size, exclude: [ia, ib, ic] });
+    asked.push({ section, words });
+  });
+  const rows = Int32Array.from(asked.flatMap((q) => q.words.slice(0, 3).map((w) => vocab.get(w)!)));
+  const TOPN = 5;
+  const candidates = nearestByCosAdd(kv, rows, vocab.size, TOPN);
+  asked.forEach(({ section, words: [a, b, c, expected] }, q) => {
     // the first candidate that is not a case variant of a question word
     let predicted: string | undefined;
-    for (const { word } of candidates) {
-      predicted = vocab.key(word);
+    for (let k = q * TOPN; k < (q + 1) * TOPN && candidates[k] >= 0; k++) {
+      predicted = vocab.key(kv.words[candidates[k]]);
       if (vocab.get(predicted) !== undefined && predicted !== a && predicted !== b && predicted !== c) break;
     }
     section.total++;
