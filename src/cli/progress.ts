@@ -43,7 +43,7 @@ export function createProgress(label: string, quiet = false, intervalSeconds = 1
       },
     };
   }
-  let last = 0;
+  let last = began;
   return {
     update(done, total, fields) {
       const now = Date.now();
