@@ -39,13 +39,30 @@ export function nearestByCosAdd(kv: KeyedVectors, questions: Int32Array, limit: 
     low.fill(Infinity);
     for (let r = 0; r < rows; r++) {
       const o = (start + r) * dim;
-      for (let w = 0; w < columns; w++) {
-        const p = w * dim;
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += unit[o + d] * words[p + d];
-        cosines[w * BLOCK_ROWS + r] = s;
-        if (s > high[w]) high[w] = s;
-        if (s < low[w]) low[w] = s;
+      // four columns per pass over the row: a quarter of the row loads
+      for (let w = 0; w < columns; w += 4) {
+        const p0 = w * dim;
+        const p1 = Math.min(w + 1, columns - 1) * dim;
+        const p2 = Math.min(w + 2, columns - 1) * dim;
+        const p3 = Math.min(w + 3, columns - 1) * dim;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let d = 0; d < dim; d++) {
+          const x = unit[o + d];
+          s0 += x * words[p0 + d];
+          s1 += x * words[p1 + d];
+          s2 += x * words[p2 + d];
+          s3 += x * words[p3 + d];
+        }
+        const sums = [s0, s1, s2, s3];
+        for (let k = 0; k < 4 && w + k < columns; k++) {
+          const s = sums[k];
+          cosines[(w + k) * BLOCK_ROWS + r] = s;
+          if (s > high[w + k]) high[w + k] = s;
+          if (s < low[w + k]) low[w + k] = s;
+        }
       }
     }
     for (let q = 0; q < count; q++) {
