@@ -12,14 +12,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { env, pipeline } from '@huggingface/transformers';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { planBatches } from '../src/contextual/batching';
 import { contextualize, TokenStates } from '../src/contextual/contextualize';
 import { ContextualModel, loadContextualModel } from '../src/contextual/model';
-import { FIXTURE_DEFAULTS, makeFixtureModel } from './make-fixture-model';
-
-const ROOT = path.resolve(__dirname, '..');
+import { ensureBenchModel, loadFeatureExtractor, now, ROOT } from './bench-common';
 
 interface Args {
   model: string | null;
@@ -45,16 +42,8 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-const now = () => Number(process.hrtime.bigint()) / 1e9;
-
 function benchModel(args: Args): string {
-  if (args.model) return path.resolve(args.model);
-  const dir = path.join(ROOT, '.cache', 'bench-models', 'base');
-  if (!fs.existsSync(path.join(dir, 'onnx', 'model.onnx'))) {
-    console.log(`generating a bert-base-sized fixture into ${dir} ...`);
-    makeFixtureModel({ ...FIXTURE_DEFAULTS, out: dir, hidden: 768, layers: 12, heads: 12, intermediate: 3072 });
-  }
-  return dir;
+  return args.model ? path.resolve(args.model) : ensureBenchModel('base');
 }
 
 function sentences(args: Args, model: ContextualModel): { units: string[]; tokens: number; files: string[] } {
@@ -144,9 +133,7 @@ async function main(): Promise<void> {
   }
 
   // Transformers.js pipeline, fixed batches of 8 sentences.
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  const extractor: any = await pipeline('feature-extraction', dir, { dtype: 'fp32', device: 'cpu' } as any);
+  const extractor: any = await loadFeatureExtractor(dir);
   await extractor(units.slice(0, 8), { pooling: 'none' });
   const t1 = now();
   let maxDiff = 0;
