@@ -3,9 +3,10 @@ import yargs from 'yargs';
 import { CtxembedError } from '../errors';
 import { embedCommand } from './embed';
 import { evalCommand } from './eval';
+import { queryCommand } from './query';
 import { trainCommand } from './train';
 
-export const COMMANDS = [embedCommand, trainCommand, evalCommand];
+export const COMMANDS = [embedCommand, queryCommand, trainCommand, evalCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');

@@ -1,0 +1,23 @@
+import type { Argv, CommandModule } from 'yargs';
+import { queryIndex } from '../query';
+import { LEVELS } from '../store/rows';
+
+export const queryCommand: CommandModule = {
+  command: 'query <text>',
+  describe: 'Nearest sentences or documents of an embedded folder (exact cosine)',
+  builder: (y: Argv) =>
+    y
+      .positional('text', { type: 'string', describe: 'The query text' })
+      .option('index', { type: 'string', demandOption: true, describe: 'An output folder of ctxembed embed (its manifest names the model and pooling)' })
+      .option('k', { type: 'number', default: 10, describe: 'How many results' })
+      .option('level', { choices: LEVELS.filter((l) => l === 'sentence' || l === 'document'), describe: 'Search sentence or document rows (default: sentence when present)' })
+      .option('offline', { type: 'boolean', default: false, describe: 'Never use the network (also HF_HUB_OFFLINE=1)' })
+      .option('cache-dir', { type: 'string', describe: 'Where hub models are cached' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the hits as JSON' })
+      .example('$0 query --index out/ "interest rates rose" --k 5', 'the five nearest sentences'),
+  handler: async (argv: any) => {
+    const hits = await queryIndex(argv.index, argv.text, { k: argv.k, level: argv.level, offline: argv.offline, cacheDir: argv.cacheDir });
+    if (argv.json) console.log(JSON.stringify(hits.map((h) => ({ score: h.score, ...h.row }))));
+    else for (const h of hits) console.log(`${h.score.toFixed(4)}\t${h.row.source}:${h.row.start}-${h.row.end}\t${h.row.text}`);
+  },
+};

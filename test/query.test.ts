@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { ContextualModel, loadContextualModel } from '../src/contextual/model';
+import { embedFolder } from '../src/embed-folder';
+import { queryIndex } from '../src/query';
+import { fixtureModel, ROOT, tmpDir } from './fixtures';
+
+let model: ContextualModel;
+beforeAll(async () => {
+  model = await loadContextualModel({ model: fixtureModel('tiny') });
+});
+afterAll(() => model.dispose());
+
+const PLANTED = 'The lighthouse keeper counted seventeen gulls at dawn.';
+
+function corpus(): string {
+  const dir = tmpDir('query-docs');
+  const filler = ['Markets were calm on Tuesday.', 'The committee met again.', 'Rain is expected later this week.', 'He read the report twice.'];
+  for (let i = 0; i < 12; i++) {
+    const sents = Array.from({ length: 4 }, (_, k) => filler[(i + k) % filler.length]);
+    if (i === 7) sents.splice(2, 0, PLANTED);
+    fs.writeFileSync(path.join(dir, `d${i}.txt`), sents.join(' '));
+  }
+  return dir;
+}
+
+test.each(['jsonl', 'npy'] as const)('the planted sentence comes first (%s), with its source and span', async (format) => {
+  const docs = corpus();
+  const out = tmpDir('query-index');
+  await embedFolder([docs], model, { out, levels: ['sentence', 'document'], format, normalize: format === 'npy' });
+  const hits = await queryIndex(out, PLANTED, { k: 3, model });
+  expect(hits).toHaveLength(3);
+  expect(hits[0].row).toMatchObject({ source: 'd7.txt', level: 'sentence', text: PLANTED });
+  expect(hits[0].score).toBeCloseTo(1, 5);
+  expect(hits[1].score).toBeLessThan(hits[0].score);
+  const text = fs.readFileSync(path.join(docs, 'd7.txt'), 'utf8');
+  expect(text.slice(hits[0].row.start, hits[0].row.end)).toBe(PLANTED);
+  const docsHits = await queryIndex(out, fs.readFileSync(path.join(docs, 'd7.txt'), 'utf8'), { k: 1, level: 'document', model });
+  expect(docsHits[0].row.source).toBe('d7.txt');
+});
+
+test('the CLI prints the hits; a token-only index is a clear error', () => {
+  const docs = corpus();
+  const out = tmpDir('query-cli');
+  const cli = (args: string[]) => spawnSync('node', [path.join(ROOT, 'bin', 'ctxembed.js'), ...args], { encoding: 'utf8' });
+  expect(cli(['embed', docs, '--model', fixtureModel('tiny'), '--level', 'sentence', '--out', out, '--quiet']).status).toBe(0);
+  const r = cli(['query', '--index', out, PLANTED, '--k', '2']);
+  expect(r.status).toBe(0);
+  const first = r.stdout.trim().split('\n')[0].split('\t');
+  expect(first[1]).toMatch(/^d7\.txt:\d+-\d+$/);
+  expect(first[2]).toBe(PLANTED);
+  const tokensOnly = tmpDir('query-tokens');
+  expect(cli(['embed', docs, '--model', fixtureModel('tiny'), '--level', 'token', '--out', tokensOnly, '--quiet']).status).toBe(0);
+  const bad = cli(['query', '--index', tokensOnly, 'x']);
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/holds token rows; query searches sentence or document rows/);
+});
