@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { env, pipeline } from '@huggingface/transformers';
 import { ContextualModel, loadContextualModel } from '../src/contextual/model';
-import { embed, embedSentences } from '../src/embed';
+import { embed, embedSentences, PART_CHARS, splitParts } from '../src/embed';
 import { fixtureModel } from './fixtures';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -86,4 +86,31 @@ test('layers found in the graph equal the exported hidden states; the last equal
 
 test('layers beyond the model are a clear error naming the range', async () => {
   await expect(embed(['x'], { model, layers: '7' })).rejects.toThrow(/\[-3, 2\]/);
+});
+
+test('splitParts cuts long texts at paragraph breaks, else spaces, covering every character once', () => {
+  const para = 'word '.repeat(30).trim();
+  const text = Array.from({ length: 10 }, () => para).join('\n\n');
+  const parts = splitParts(text, 400);
+  expect(parts[0][0]).toBe(0);
+  expect(parts[parts.length - 1][1]).toBe(text.length);
+  for (let i = 1; i < parts.length; i++) expect(parts[i][0]).toBe(parts[i - 1][1]);
+  for (const [a, b] of parts) {
+    expect(b - a).toBeLessThanOrEqual(400);
+    if (b < text.length) expect(text.slice(b, b + 2)).toBe('\n\n');
+  }
+  expect(splitParts('x'.repeat(1000), 400)).toEqual([[0, 400], [400, 800], [800, 1000]]);
+});
+
+test('a document run in parts keeps token and word indexes and offsets of the whole text', async () => {
+  const sentence = 'The quick brown fox jumps over the lazy dog. ';
+  const count = Math.ceil((PART_CHARS * 1.5) / sentence.length);
+  const text = sentence.repeat(count);
+  const r = await embed([text], { model, levels: ['token', 'word', 'document'] });
+  expect(r.tokens.map((t) => t.index)).toEqual(r.tokens.map((_, i) => i));
+  expect(r.words.map((w) => w.index)).toEqual(r.words.map((_, i) => i));
+  for (const w of r.words) expect(text.slice(w.start, w.end)).toBe(w.text);
+  expect(r.words).toHaveLength(10 * count); // nine words and a full stop each
+  expect(r.tokens).toHaveLength(10 * count);
+  expect(r.documents).toHaveLength(1);
 });
