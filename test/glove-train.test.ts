@@ -1,9 +1,12 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { main } from '../src/cli/main';
+import { loadVectors } from '../src/static/formats';
 import { initParameters, trainEntries } from '../src/static/glove/adagrad';
 import { entryViews, weighting } from '../src/static/glove/entries';
 import { seededRandom } from '../src/static/glove/random';
 import { trainGloVe } from '../src/static/glove/train';
-import { FIXTURES_DIR } from './fixtures';
+import { FIXTURES_DIR, tmpDir } from './fixtures';
 
 const CORPUS = path.join(FIXTURES_DIR, 'glove', 'brown-800.txt');
 
@@ -57,5 +60,48 @@ describe('trainGloVe', () => {
     expect(b.costs).toEqual(a.costs);
     expect(Buffer.from(b.vectors.vectors.buffer).equals(Buffer.from(a.vectors.vectors.buffer))).toBe(true);
     expect(c.vectors.vectors).not.toEqual(a.vectors.vectors);
+  });
+});
+
+describe('ctxembed train glove', () => {
+  async function run(args: string[]): Promise<{ code: number; err: string }> {
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...m) => void errors.push(m.join(' ')));
+    try {
+      process.exitCode = 0;
+      await main(args);
+      return { code: Number(process.exitCode ?? 0), err: errors.join('\n') };
+    } finally {
+      spy.mockRestore();
+      process.exitCode = 0;
+    }
+  }
+  const dir = tmpDir('glove-cli');
+  const base = ['train', 'glove', '--corpus', CORPUS, '--dim', '8', '--epochs', '2', '--threads', '1', '--tokenizer', 'whitespace'];
+
+  test('writes word2vec text by default and GloVe text with --glove-format, the same vectors', async () => {
+    const w2v = path.join(dir, 'v.vec');
+    const glove = path.join(dir, 'v.txt');
+    const r = await run([...base, '--out', w2v]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/epoch 2\/2: cost \d\.\d+/);
+    expect((await run([...base, '--out', glove, '--glove-format'])).code).toBe(0);
+    expect(fs.readFileSync(w2v, 'utf8').split('\n')[0]).toMatch(/^\d+ 8$/);
+    const a = loadVectors(w2v);
+    const b = loadVectors(glove);
+    expect(b.words).toEqual(a.words);
+    expect(b.vectors).toEqual(a.vectors);
+  });
+
+  test('bad input exits 1 naming the file and the reason', async () => {
+    const empty = path.join(dir, 'empty.txt');
+    fs.writeFileSync(empty, '\n \n');
+    const bin = path.join(dir, 'data.bin');
+    fs.writeFileSync(bin, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]));
+    const out = path.join(dir, 'bad.vec');
+    expect(await run(['train', 'glove', '--corpus', empty, '--out', out])).toEqual({ code: 1, err: `ctxembed: ${empty}: the corpus has no words` });
+    expect(await run(['train', 'glove', '--corpus', CORPUS, '--min-count', '100000', '--out', out])).toEqual({ code: 1, err: expect.stringContaining(`${CORPUS}: no word occurs at least 100000 times`) });
+    expect(await run(['train', 'glove', '--corpus', bin, '--out', out])).toEqual({ code: 1, err: expect.stringContaining(`${bin}: a binary file`) });
+    expect(fs.existsSync(out)).toBe(false);
   });
 });
