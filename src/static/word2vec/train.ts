@@ -65,6 +65,8 @@ export interface Word2VecResult {
   words: number;
   /** Training time, vocabulary and encoding passes excluded. */
   seconds: number;
+  /** CPU time of the process (all threads) while training. */
+  cpuSeconds: number;
 }
 
 export async function trainWord2Vec(corpus: string | string[], options: Word2VecOptions = {}): Promise<Word2VecResult> {
@@ -91,6 +93,7 @@ export async function trainEncoded(vocab: Vocabulary, encoded: EncodedCorpus, op
   const module = kernelModule();
 
   const started = Date.now();
+  const cpu = process.cpuUsage();
   const report = () => {
     const words = Number(Atomics.load(wordsDone, 0));
     const alpha = Math.max(opts.minAlpha, opts.alpha - ((opts.alpha - opts.minAlpha) * words) / totalWords);
@@ -111,13 +114,14 @@ export async function trainEncoded(vocab: Vocabulary, encoded: EncodedCorpus, op
     if (timer) clearInterval(timer);
   }
   const seconds = (Date.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   if (opts.onProgress) report();
 
   // drop the row padding
   const syn0 = new Float32Array(memory.buffer, layout.syn0, v * layout.stride);
   const vectors = new Float32Array(v * opts.dim);
   for (let i = 0; i < v; i++) vectors.set(syn0.subarray(i * layout.stride, i * layout.stride + opts.dim), i * opts.dim);
-  return { vectors: new KeyedVectors(vocab.words, opts.dim, vectors), vocab, words: totalWords, seconds };
+  return { vectors: new KeyedVectors(vocab.words, opts.dim, vectors), vocab, words: totalWords, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 function fillMemory(buffer: ArrayBufferLike, l: Layout, vocab: Vocabulary, encoded: EncodedCorpus, opts: ResolvedOptions): void {
