@@ -148,6 +148,8 @@ interface SideResult {
   breakdown: Record<string, number>;
   dim: number;
   truncated?: number;
+  /** Peaks of process.memoryUsage() sampled as files complete, MB (ours only). */
+  memory?: { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
 }
 
 const rssMB = () => process.memoryUsage().rss / 1048576;
@@ -213,8 +215,20 @@ async function runOurs(job: OursJob): Promise<SideResult> {
     return p;
   };
 
+  const memory = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  let sampled = 0;
+  const sample = () => {
+    const u = process.memoryUsage();
+    for (const k of Object.keys(memory) as (keyof typeof memory)[]) memory[k] = Math.max(memory[k], u[k] / 1048576);
+  };
   const t1 = now();
   const summary = await embedFolder([job.docs], model, {
+    onProgress: () => {
+      if (now() - sampled > 0.25) {
+        sample();
+        sampled = now();
+      }
+    },
     out: job.out,
     format: job.format,
     levels: job.levels,
@@ -224,6 +238,7 @@ async function runOurs(job: OursJob): Promise<SideResult> {
     maxLength,
   });
   const seconds = now() - t1;
+  sample();
   breakdown['onnxruntime run'] = ort.seconds;
   const counted = Object.values(breakdown).reduce((s, x) => s + x, 0);
   breakdown['other (scatter, sha256, manifest, generators)'] = seconds - counted;
@@ -244,6 +259,7 @@ async function runOurs(job: OursJob): Promise<SideResult> {
     ortSeconds: ort.seconds,
     breakdown,
     dim: model.hiddenSize,
+    memory,
   };
 }
 
@@ -557,6 +573,10 @@ async function main(): Promise<void> {
       console.log('');
       printTable(stream);
       const [first, last] = [stream[0], stream[stream.length - 1]];
+      for (const { label, r } of stream) {
+        const m = r.memory!;
+        console.log(`${label}: peak RSS ${mb(r.peakRssMB)} MB; sampled peaks: V8 heap total ${mb(m.heapTotal)} MB (used ${mb(m.heapUsed)}), external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)}); rest (onnxruntime arena, code, model weights) ~${mb(r.peakRssMB - m.heapTotal - m.external)} MB`);
+      }
       console.log(`streaming bound: peak RSS ${mb(last.r.peakRssMB)} MB for ${last.r.docs} documents vs ${mb(first.r.peakRssMB)} MB for ${first.r.docs} (${(last.r.peakRssMB / first.r.peakRssMB).toFixed(2)}x; growth ${mb(last.r.peakRssMB - first.r.peakRssMB)} MB)`);
     }
     if (sweep.length) {
