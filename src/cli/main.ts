@@ -4,9 +4,10 @@ import { CtxembedError } from '../errors';
 import { embedCommand } from './embed';
 import { evalCommand } from './eval';
 import { queryCommand } from './query';
+import { runCommand } from './run';
 import { trainCommand } from './train';
 
-export const COMMANDS = [embedCommand, queryCommand, trainCommand, evalCommand];
+export const COMMANDS = [embedCommand, queryCommand, trainCommand, evalCommand, runCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');

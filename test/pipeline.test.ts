@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { runPipeline } from '../src/pipeline/runner';
+import { parsePipeline } from '../src/pipeline/spec';
+import { ROOT, tmpDir } from './fixtures';
+
+const PIPELINES = path.join(ROOT, 'pipelines');
+
+/** A copy of a pipeline spec beside the original (so its relative paths still hold), edited. */
+function variant(name: string, edit: (text: string) => string): string {
+  const file = path.join(PIPELINES, `.test-${process.pid}-${Math.random().toString(36).slice(2)}-${name}`);
+  fs.writeFileSync(file, edit(fs.readFileSync(path.join(PIPELINES, name), 'utf8')));
+  return file;
+}
+const made: string[] = [];
+afterAll(() => made.forEach((f) => fs.rmSync(f, { force: true })));
+
+test('folder-index runs end to end; a rerun is all cached; changing one parameter reruns only what depends on it', async () => {
+  const out = tmpDir('pipe-index');
+  const spec = parsePipeline(path.join(PIPELINES, 'folder-index.yaml'));
+  const first = await runPipeline(spec, { out });
+  expect(first.ran).toEqual(['index', 'ask']);
+  const hits = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')).filter((r: any) => r.step === 'ask');
+  expect(hits[0]).toMatchObject({ rank: 1, source: 'notes/garden.md', text: 'The lighthouse keeper counted seventeen gulls at dawn.' });
+  expect(fs.readFileSync(path.join(out, 'results.csv'), 'utf8').split('\n')[0]).toBe('step,files,rows,tokens,query,rank,score,source,start,end,text');
+
+  const again = await runPipeline(spec, { out });
+  expect([again.ran, again.cached]).toEqual([[], ['index', 'ask']]);
+
+  const k2 = variant('folder-index.yaml', (t) => t.replace('k: 3', 'k: 2'));
+  made.push(k2);
+  const changedQuery = await runPipeline(parsePipeline(k2), { out });
+  expect([changedQuery.ran, changedQuery.cached]).toEqual([['ask'], ['index']]);
+
+  const levels = variant('folder-index.yaml', (t) => t.replace('normalize: true', 'normalize: false'));
+  made.push(levels);
+  const changedIndex = await runPipeline(parsePipeline(levels), { out });
+  expect(changedIndex.ran).toEqual(['index', 'ask']);
+});
+
+test('a changed input file reruns the step that reads it', async () => {
+  const docs = tmpDir('pipe-docs');
+  fs.writeFileSync(path.join(docs, 'a.txt'), 'One sentence here. Another one there.');
+  const spec = variant('folder-index.yaml', (t) => t.replace('docs: ../fixtures/docs', `docs: ${docs}`));
+  made.push(spec);
+  const out = tmpDir('pipe-docs-out');
+  expect((await runPipeline(parsePipeline(spec), { out })).ran).toEqual(['index', 'ask']);
+  fs.appendFileSync(path.join(docs, 'a.txt'), ' A third.');
+  expect((await runPipeline(parsePipeline(spec), { out })).ran).toEqual(['index', 'ask']);
+});
+
+describe('a broken spec names the file, the line and the allowed values', () => {
+  const broken = (text: string) => {
+    const file = path.join(tmpDir('spec'), 'broken.yaml');
+    fs.writeFileSync(file, text);
+    return () => parsePipeline(file);
+  };
+  test.each([
+    ['name: x\nsteps:\n  - name: a\n    run: embedd\n', /broken\.yaml:4: steps\.0\.run must be one of: embed, train-word2vec/],
+    ['steps:\n  - name: a\n    run: embed\n    with:\n      paths: [x]\n      model: m\n      levels: [sentence, paragraph]\n', /broken\.yaml:7: steps\.0\.with\.levels\.1 must be one of: token, word, sentence, document/],
+    ['steps:\n  - name: a\n    run: eval\n    with:\n      vectors: [a]\n      wordsims: [x]\n', /broken\.yaml:6: unknown key steps\.0\.with\.wordsims; allowed: vectors, wordsim, analogy/],
+    ['steps:\n  - name: a\n    run: train-word2vec\n    with:\n      corpus: c\n    sweep:\n      arch: [cbow, skipgrm]\n', /broken\.yaml:7: steps\.0\.sweep\.arch\.1 must be one of: skipgram, cbow/],
+    ['steps:\n  - name: a\n   run: eval\n', /broken\.yaml:3: not valid YAML/],
+    ['steps:\n  - name: a\n    run: eval\n    with:\n      vectors: [a]\n  - name: a\n    run: eval\n    with:\n      vectors: [b]\n', /broken\.yaml:6: two steps are named a/],
+  ])('%#', (text, message) => {
+    expect(broken(text)).toThrow(message);
+  });
+  test('a cycle and an unknown step reference are named', async () => {
+    const cycle = broken('steps:\n  - name: a\n    run: eval\n    with:\n      vectors: ["${steps.b.scores}"]\n  - name: b\n    run: eval\n    with:\n      vectors: ["${steps.a.scores}"]\n');
+    await expect(runPipeline(cycle(), { out: tmpDir('cycle') })).rejects.toThrow(/in a cycle: a → b → a/);
+    const unknown = broken('steps:\n  - name: a\n    run: eval\n    with:\n      vectors: ["${steps.nope.vectors}"]\n');
+    await expect(runPipeline(unknown(), { out: tmpDir('unknown') })).rejects.toThrow(/broken\.yaml:2: step a refers to steps\.nope, which is not a step/);
+  });
+});
