@@ -40,3 +40,6 @@ export { countCooccurrences } from './static/glove/cooccurrences';
 export type { Cooccurrences, CooccurrenceOptions } from './static/glove/cooccurrences';
 export { resolveVectors, loadPretrainedGloVe, ctxembedCacheDir, PRETRAINED_NAMES } from './static/pretrained';
 export type { PretrainedName } from './static/pretrained';
+export { nearestByAnalogy } from './compare/analogy-search';
+export type { AnalogyObjective } from './compare/analogy-search';
+export * from './compare/neighbours';
