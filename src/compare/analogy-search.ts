@@ -1,20 +1,43 @@
 /**
- * 3CosAdd answers for many analogy questions at once. The questions of a test set use few distinct
- * words (under a thousand for questions-words.txt's 19,544), so the cosines of every vocabulary row
- * with those words are computed once, a block of rows at a time, and each question's score
- * cos(x, b) + cos(x, c) - cos(x, a) is a sum of three of them — the ranking of gensim's
- * unit(b) + unit(c) - unit(a) query, at a fraction of the cost of one scan per question.
+ * 3CosAdd and 3CosMul answers for many analogy questions at once. The questions of a test set use
+ * few distinct words (under a thousand for questions-words.txt's 19,544), so the cosines of every
+ * vocabulary row with those words are computed once, a block of rows at a time, and each
+ * question's score is a function of three of them:
+ * - 3CosAdd: cos(x, b) + cos(x, c) - cos(x, a), the ranking of gensim's unit(b) + unit(c) - unit(a)
+ *   query (most_similar);
+ * - 3CosMul: cos'(x, b) · cos'(x, c) / (cos'(x, a) + 1e-6) with cos' = (1 + cos) / 2, gensim's
+ *   most_similar_cosmul (Levy and Goldberg 2014, eq. 4).
+ * Both objectives share the cosines, so asking for both costs little more than one.
  */
 import { KeyedVectors } from '../static/keyed-vectors';
 
 const BLOCK_ROWS = 2048;
+const COSMUL_EPSILON = 1e-6;
+
+export type AnalogyObjective = 'add' | 'mul';
+
+function cosMul(ca: number, cb: number, cc: number): number {
+  return (((1 + cb) / 2) * ((1 + cc) / 2)) / ((1 + ca) / 2 + COSMUL_EPSILON);
+}
+
+/**
+ * The best score any row of a block can reach, from each column's highest and lowest cosine in it.
+ * For 3CosMul the shifted cosines are ≥ 0 up to rounding; the corner products cover their sign.
+ */
+function blockBound(objective: AnalogyObjective, lowA: number, highA: number, lowB: number, highB: number, lowC: number, highC: number): number {
+  if (objective === 'add') return highB + highC - lowA;
+  const [lb, hb, lc, hc] = [lowB, highB, lowC, highC].map((c) => (1 + c) / 2);
+  const top = Math.max(hb * hc, hb * lc, lb * hc, lb * lc);
+  return top / ((1 + (top >= 0 ? lowA : highA)) / 2 + COSMUL_EPSILON);
+}
 
 /**
  * @param questions row indices a, b, c per question
  * @param limit only rows [0, limit) are candidates
- * @returns per question the `topn` best rows, best first, the question's own rows excluded (-1 pads)
+ * @param objectives which scores to rank by
+ * @returns per objective, per question the `topn` best rows, best first, the question's own rows excluded (-1 pads)
  */
-export function nearestByCosAdd(kv: KeyedVectors, questions: Int32Array, limit: number, topn: number): Int32Array {
+export function nearestByAnalogy(kv: KeyedVectors, questions: Int32Array, limit: number, topn: number, objectives: AnalogyObjective[] = ['add']): Int32Array[] {
   const { dim } = kv;
   const unit = kv.normalized().vectors;
   const count = questions.length / 3;
@@ -25,12 +48,11 @@ export function nearestByCosAdd(kv: KeyedVectors, questions: Int32Array, limit: 
   const words = new Float32Array(columns * dim);
   for (const [row, col] of columnOf) words.set(unit.subarray(row * dim, (row + 1) * dim), col * dim);
   const cols = Int32Array.from(questions, (row) => columnOf.get(row)!);
-
-  const best = new Int32Array(count * topn).fill(-1);
-  const bestScore = new Float64Array(count * topn).fill(-Infinity);
+  const best = objectives.map(() => new Int32Array(count * topn).fill(-1));
+  const bestScore = objectives.map(() => new Float64Array(count * topn).fill(-Infinity));
   const cosines = new Float32Array(columns * BLOCK_ROWS);
-  // Per column, the block's highest and lowest cosine: a question whose bound max b + max c - min a
-  // cannot beat its current top n skips the block (most do, once the frequent rows are past).
+  // Per column, the block's highest and lowest cosine: a question whose bound cannot beat its
+  // current top n skips the block (most do, once the frequent rows are past).
   const high = new Float64Array(columns);
   const low = new Float64Array(columns);
   for (let start = 0; start < limit; start += BLOCK_ROWS) {
@@ -65,29 +87,35 @@ export function nearestByCosAdd(kv: KeyedVectors, questions: Int32Array, limit: 
         }
       }
     }
-    for (let q = 0; q < count; q++) {
-      const [a, b, c] = [questions[3 * q], questions[3 * q + 1], questions[3 * q + 2]];
-      const top = q * topn;
-      if (high[cols[3 * q + 1]] + high[cols[3 * q + 2]] - low[cols[3 * q]] < bestScore[top + topn - 1]) continue;
-      const ca = cols[3 * q] * BLOCK_ROWS;
-      const cb = cols[3 * q + 1] * BLOCK_ROWS;
-      const cc = cols[3 * q + 2] * BLOCK_ROWS;
-      let threshold = bestScore[top + topn - 1];
-      for (let r = 0; r < rows; r++) {
-        const s = cosines[cb + r] + cosines[cc + r] - cosines[ca + r];
-        if (s <= threshold) continue;
-        const row = start + r;
-        if (row === a || row === b || row === c) continue;
-        // insert after any equal score: the earlier row wins ties
-        let k = topn - 1;
-        while (k > 0 && bestScore[top + k - 1] < s) {
-          bestScore[top + k] = bestScore[top + k - 1];
-          best[top + k] = best[top + k - 1];
-          k--;
+    for (let j = 0; j < objectives.length; j++) {
+      const objective = objectives[j];
+      const top = best[j];
+      const topScore = bestScore[j];
+      for (let q = 0; q < count; q++) {
+        const [a, b, c] = [questions[3 * q], questions[3 * q + 1], questions[3 * q + 2]];
+        const [colA, colB, colC] = [cols[3 * q], cols[3 * q + 1], cols[3 * q + 2]];
+        const first = q * topn;
+        let threshold = topScore[first + topn - 1];
+        if (blockBound(objective, low[colA], high[colA], low[colB], high[colB], low[colC], high[colC]) < threshold) continue;
+        const ca = colA * BLOCK_ROWS;
+        const cb = colB * BLOCK_ROWS;
+        const cc = colC * BLOCK_ROWS;
+        for (let r = 0; r < rows; r++) {
+          const s = objective === 'add' ? cosines[cb + r] + cosines[cc + r] - cosines[ca + r] : cosMul(cosines[ca + r], cosines[cb + r], cosines[cc + r]);
+          if (s <= threshold) continue;
+          const row = start + r;
+          if (row === a || row === b || row === c) continue;
+          // insert after any equal score: the earlier row wins ties
+          let k = topn - 1;
+          while (k > 0 && topScore[first + k - 1] < s) {
+            topScore[first + k] = topScore[first + k - 1];
+            top[first + k] = top[first + k - 1];
+            k--;
+          }
+          topScore[first + k] = s;
+          top[first + k] = row;
+          threshold = topScore[first + topn - 1];
         }
-        bestScore[top + k] = s;
-        best[top + k] = row;
-        threshold = bestScore[top + topn - 1];
       }
     }
   }

@@ -1,8 +1,11 @@
-/** Analogy evaluation (questions-words.txt) by 3CosAdd, with gensim's evaluate_word_analogies semantics. */
+/**
+ * Analogy evaluation (questions-words.txt) with gensim's evaluate_word_analogies semantics, by
+ * 3CosAdd (what gensim's evaluator uses) and 3CosMul (most_similar_cosmul) over the same questions.
+ */
 import * as fs from 'fs';
 import { InputError } from '../errors';
 import { KeyedVectors } from '../static/keyed-vectors';
-import { nearestByCosAdd } from './analogy-search';
+import { nearestByAnalogy } from './analogy-search';
 import { EvalVocabulary, LookupOptions } from './vocab-lookup';
 
 export interface AnalogySection {
@@ -10,6 +13,9 @@ export interface AnalogySection {
   correct: number;
   total: number;
   accuracy: number;
+  /** The same by 3CosMul. */
+  cosmulCorrect: number;
+  cosmulAccuracy: number;
 }
 
 export interface AnalogyResult {
@@ -21,12 +27,16 @@ export interface AnalogyResult {
   /** Questions skipped for a word outside the (restricted) vocabulary. */
   oov: number;
   sections: AnalogySection[];
+  /** 3CosMul over the same questions. */
+  cosmulAccuracy: number;
+  cosmulCorrect: number;
 }
 
 /**
  * `: section` lines start sections; each other line is `a b c expected`, answered by the word
- * nearest to b - a + c among the first `restrictVocab` words, the question words excluded (in any
- * case variant when case-insensitive). Lines not of four words are skipped, as gensim does.
+ * nearest to b - a + c (3CosAdd), and by the best 3CosMul score, among the first `restrictVocab`
+ * words, the question words excluded (in any case variant when case-insensitive). Lines not of
+ * four words are skipped, as gensim does.
  */
 export function evaluateAnalogies(kv: KeyedVectors, file: string, opts: LookupOptions = {}): AnalogyResult {
   if (!fs.existsSync(file)) throw new InputError(`${file}: no such file`);
@@ -38,7 +48,7 @@ export function evaluateAnalogies(kv: KeyedVectors, file: string, opts: LookupOp
   const asked: { section: AnalogySection; words: string[] }[] = [];
   lines.forEach((line, lineNo) => {
     if (line.startsWith(': ')) {
-      section = { section: line.replace(/^[: ]+/, '').trim(), correct: 0, total: 0, accuracy: 0 };
+      section = { section: line.replace(/^[: ]+/, '').trim(), correct: 0, total: 0, accuracy: 0, cosmulCorrect: 0, cosmulAccuracy: 0 };
       sections.push(section);
       return;
     }
@@ -54,19 +64,28 @@ export function evaluateAnalogies(kv: KeyedVectors, file: string, opts: LookupOp
   });
   const rows = Int32Array.from(asked.flatMap((q) => q.words.slice(0, 3).map((w) => vocab.get(w)!)));
   const TOPN = 5;
-  const candidates = nearestByCosAdd(kv, rows, vocab.size, TOPN);
-  asked.forEach(({ section, words: [a, b, c, expected] }, q) => {
-    // the first candidate that is not a case variant of a question word
+  const [cosadd, cosmul] = nearestByAnalogy(kv, rows, vocab.size, TOPN, ['add', 'mul']);
+  // gensim's rule: the first of the top 5 that is not a case variant of a question word, else the last
+  const answer = (candidates: Int32Array, q: number, question: string[]) => {
     let predicted: string | undefined;
     for (let k = q * TOPN; k < (q + 1) * TOPN && candidates[k] >= 0; k++) {
       predicted = vocab.key(kv.words[candidates[k]]);
-      if (vocab.get(predicted) !== undefined && predicted !== a && predicted !== b && predicted !== c) break;
+      if (vocab.get(predicted) !== undefined && !question.includes(predicted)) break;
     }
+    return predicted;
+  };
+  asked.forEach(({ section, words }, q) => {
+    const question = words.slice(0, 3);
     section.total++;
-    if (predicted === expected) section.correct++;
+    if (answer(cosadd, q, question) === words[3]) section.correct++;
+    if (answer(cosmul, q, question) === words[3]) section.cosmulCorrect++;
   });
-  for (const s of sections) s.accuracy = s.total > 0 ? s.correct / s.total : 0;
+  for (const s of sections) {
+    s.accuracy = s.total > 0 ? s.correct / s.total : 0;
+    s.cosmulAccuracy = s.total > 0 ? s.cosmulCorrect / s.total : 0;
+  }
   const correct = sections.reduce((n, s) => n + s.correct, 0);
+  const cosmulCorrect = sections.reduce((n, s) => n + s.cosmulCorrect, 0);
   const total = sections.reduce((n, s) => n + s.total, 0);
-  return { dataset: file, accuracy: total > 0 ? correct / total : 0, correct, total, oov, sections };
+  return { dataset: file, accuracy: total > 0 ? correct / total : 0, correct, total, oov, sections, cosmulAccuracy: total > 0 ? cosmulCorrect / total : 0, cosmulCorrect };
 }
