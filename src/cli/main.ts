@@ -1,13 +1,14 @@
 /** The `ctxembed` command line: thin yargs commands over the library. */
 import yargs from 'yargs';
 import { CtxembedError } from '../errors';
+import { distillCommand } from './distill';
 import { embedCommand } from './embed';
 import { evalCommand } from './eval';
 import { queryCommand } from './query';
 import { runCommand } from './run';
 import { trainCommand } from './train';
 
-export const COMMANDS = [embedCommand, queryCommand, trainCommand, evalCommand, runCommand];
+export const COMMANDS = [embedCommand, queryCommand, trainCommand, evalCommand, distillCommand, runCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');
