@@ -43,3 +43,8 @@ export type { PretrainedName } from './static/pretrained';
 export { nearestByAnalogy } from './compare/analogy-search';
 export type { AnalogyObjective } from './compare/analogy-search';
 export * from './compare/neighbours';
+export * from './compare/word-states';
+export { isolatedVectors } from './compare/isolated';
+export type { IsolatedOptions } from './compare/isolated';
+export { distillStatic } from './compare/distill';
+export type { DistillOptions } from './compare/distill';
