@@ -112,14 +112,15 @@ export function configure(
 // a negative-sampling target drawn from the unigram^0.75 distribution (gensim's cum_table)
 @inline function drawNegative(): i32 {
   const r = <u32>((nextRandom() >> 16) % <u64>cumTotal);
-  let lo = 0;
-  let hi = vocabSize - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (load<u32>(cumTable + (<usize>mid << 2)) <= r) lo = mid + 1;
-    else hi = mid;
+  // branch-free search for the first entry above r: the answer stays in [base, base + n)
+  let base = 0;
+  let n = vocabSize;
+  while (n > 1) {
+    const half = n >>> 1;
+    base = select<i32>(base + half, base, load<u32>(cumTable + (<usize>(base + half - 1) << 2)) <= r);
+    n -= half;
   }
-  return lo;
+  return base;
 }
 
 // trains `word` as output against the input vector `l1`; accumulates the input's error in neu1e

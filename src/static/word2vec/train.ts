@@ -137,11 +137,11 @@ function fillMemory(buffer: ArrayBufferLike, l: Layout, vocab: Vocabulary, encod
   }
   new Int32Array(buffer, l.corpus, encoded.ids.length).set(encoded.ids);
   new Int32Array(buffer, l.sentenceStarts, encoded.starts.length).set(encoded.starts);
-  // input vectors uniform in ±0.5/dim (word2vec.c); output weights start at zero (fresh memory is zeroed)
+  // input vectors uniform in ±1/dim as gensim (word2vec.c: ±0.5/dim); output weights start at zero (fresh memory is zeroed)
   const syn0 = new Float32Array(buffer, l.syn0, v * l.stride);
   const random = mulberry32(opts.seed);
   for (let i = 0; i < v; i++) {
-    for (let d = 0; d < opts.dim; d++) syn0[i * l.stride + d] = (random() - 0.5) / opts.dim;
+    for (let d = 0; d < opts.dim; d++) syn0[i * l.stride + d] = (random() * 2 - 1) / opts.dim;
   }
 }
 
