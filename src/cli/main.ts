@@ -1,6 +1,7 @@
 /** The `ctxembed` command line: thin yargs commands over the library. */
 import yargs from 'yargs';
 import { CtxembedError } from '../errors';
+import { compareCommand } from './compare';
 import { distillCommand } from './distill';
 import { embedCommand } from './embed';
 import { evalCommand } from './eval';
@@ -8,7 +9,7 @@ import { queryCommand } from './query';
 import { runCommand } from './run';
 import { trainCommand } from './train';
 
-export const COMMANDS = [embedCommand, queryCommand, trainCommand, evalCommand, distillCommand, runCommand];
+export const COMMANDS = [embedCommand, queryCommand, trainCommand, evalCommand, distillCommand, compareCommand, runCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');

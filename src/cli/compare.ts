@@ -1,0 +1,56 @@
+import type { Argv, CommandModule } from 'yargs';
+import { compareEmbeddings } from '../compare/compare';
+import { UsageError } from '../errors';
+import { writeReport } from '../compare/report';
+
+export const compareCommand: CommandModule = {
+  command: 'compare',
+  describe: 'Compare static and contextual embeddings: scores, contextuality per layer, a polysemy probe; writes report.json and an HTML report',
+  builder: (y: Argv) =>
+    y
+      .option('static', { type: 'string', array: true, default: [] as string[], describe: 'Static vectors: a file (word2vec text or binary, GloVe text) or a built-in name: glove:6B-100d (repeatable)' })
+      .option('model', { type: 'string', describe: 'Contextual model: hub id (Xenova/bert-base-uncased) or local folder; its isolated and distilled vectors, contextuality and polysemy join the report' })
+      .option('dtype', { choices: ['fp32', 'q8'] as const, default: 'fp32' as const, describe: 'Which ONNX file of the model' })
+      .option('offline', { type: 'boolean', default: false, describe: 'Never use the network (also HF_HUB_OFFLINE=1)' })
+      .option('cache-dir', { type: 'string', describe: 'Where downloaded models are cached' })
+      .option('threads', { type: 'number', describe: 'onnxruntime threads (default: all cores)' })
+      .option('corpus', { type: 'string', describe: 'Text file or folder the contextual vectors are distilled and measured on (needed with --model)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'Report folder: report.json, index.html, <chart>.png' })
+      .option('wordsim', { type: 'string', array: true, default: [] as string[], describe: 'Word-similarity file, w1<TAB>w2<TAB>score (repeatable)' })
+      .option('analogy', { type: 'string', describe: 'Analogy questions (questions-words.txt format)' })
+      .option('senses', { type: 'string', describe: 'Sense-labelled sentences of a polysemous word, for the polysemy probe' })
+      .option('layers', { type: 'string', default: 'all', describe: "The model's hidden states to compare: 'all', or a list such as 0,6,12 or -1 (0 is the embeddings)" })
+      .option('neighbours', { type: 'string', describe: 'Comma-separated words whose nearest neighbours the report lists' })
+      .option('min-count', { type: 'number', default: 5, describe: 'Distilled vectors: words seen fewer times in the corpus are left out' })
+      .option('max-contexts', { type: 'number', default: 100, describe: 'Distilled vectors and contextuality: most occurrences of a word used' })
+      .option('restrict-vocab', { type: 'number', default: 300000, describe: 'Only the first N words of each vectors file count in the evaluations (gensim: 300,000)' })
+      .option('seed', { type: 'number', default: 1, describe: 'Seed for sampling and k-means' })
+      .option('png', { type: 'boolean', default: true, describe: 'Also write each chart as DIR/<chart>.png (--no-png: not)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' })
+      .example('$0 compare --model Xenova/bert-base-uncased --static glove:6B-100d --corpus corpus.txt --wordsim EN-WS-353-ALL.txt --analogy questions-words.txt --senses fixtures/senses-bank.tsv --out report/', '')
+      .check((argv) => {
+        if ((argv.wordsim as string[]).length === 0 && !argv.analogy) throw new UsageError('give --wordsim and/or --analogy datasets');
+        if ((argv.static as string[]).length === 0 && !argv.model) throw new UsageError('give --static vectors and/or a --model');
+        if (argv.model && !argv.corpus) throw new UsageError('--model needs a --corpus to distil and measure the contextual vectors on');
+        return true;
+      }),
+  handler: async (argv: any) => {
+    const report = await compareEmbeddings({
+      static: argv.static,
+      model: argv.model,
+      modelOptions: { dtype: argv.dtype, offline: argv.offline, cacheDir: argv.cacheDir, threads: argv.threads },
+      corpus: argv.corpus,
+      layers: argv.layers,
+      minCount: argv.minCount,
+      maxContexts: argv.maxContexts,
+      wordsim: argv.wordsim,
+      analogy: argv.analogy,
+      neighbours: argv.neighbours ? String(argv.neighbours).split(',').map((w: string) => w.trim()).filter(Boolean) : [],
+      restrictVocab: argv.restrictVocab,
+      quiet: argv.quiet,
+    });
+    const written = await writeReport(report, argv.out, { png: argv.png });
+    if (!argv.quiet && written.pngSkipped && argv.png) console.error(`ctxembed: no PNG charts: ${written.pngSkipped}`);
+    console.log(`${report.embeddings.length} embeddings compared; report: ${written.html} (data: ${written.json}${written.pngs.length ? `, ${written.pngs.length} PNG charts` : ''})`);
+  },
+};

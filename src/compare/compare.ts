@@ -1,0 +1,228 @@
+/**
+ * `compareEmbeddings`: everything a comparison report holds, in one run. Static vectors (files or
+ * built-in names) are scored on the word-similarity and analogy datasets; with a contextual model,
+ * so are its isolated and distilled vectors at every layer asked for, next to its contextuality
+ * per layer and the polysemy probe.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ContextualModel, loadContextualModel, ModelOptions } from '../contextual/model';
+import { InputError, UsageError } from '../errors';
+import { KeyedVectors } from '../static/keyed-vectors';
+import { resolveVectors, PRETRAINED_NAMES } from '../static/pretrained';
+import { createProgress } from '../cli/progress';
+import { evaluateAnalogies } from './analogy';
+import { distillStatic } from './distill';
+import { isolatedVectors } from './isolated';
+import { nearestNeighbours } from './neighbours';
+import type { ComparisonReport, EmbeddingKind, EmbeddingScores } from './report-types';
+import { evaluateWordSimilarity, WordSimilarityResult } from './word-similarity';
+import { LayerVectors, selectLayers, wordSplitter } from './word-states';
+
+export interface CompareOptions {
+  /** Static vectors: files (word2vec text or binary, GloVe text) or built-in names (`glove:6B-100d`). */
+  static?: string[];
+  /** Contextual model: a hub id or a local folder, or a loaded model (left loaded). */
+  model?: string | ContextualModel;
+  /** How to load `model` when it is named (dtype, offline, cache folder, threads). */
+  modelOptions?: Omit<ModelOptions, 'model'>;
+  /** Text files or folders (one sentence a line) the contextual vectors are distilled and measured on. */
+  corpus?: string | string[];
+  /** The model's hidden states to compare: `all` (default), a list such as `0,6,12`, or indices. */
+  layers?: string | number[];
+  /** Distilled vectors: words with fewer occurrences in the corpus are left out (default 5). */
+  minCount?: number;
+  /** Distilled vectors and contextuality: most occurrences of a word used (default 100). */
+  maxContexts?: number;
+  /** Word-similarity datasets (`w1<TAB>w2<TAB>score`). */
+  wordsim?: string[];
+  /** Analogy questions (questions-words.txt format). */
+  analogy?: string;
+  /** Words whose nearest neighbours the report lists (the probed word is added when there is a probe). */
+  neighbours?: string[];
+  /** Neighbours per word (default 10). */
+  topn?: number;
+  /** Only the first N words of each vectors file count in the evaluations (default 300,000, as gensim). */
+  restrictVocab?: number;
+  /** No progress output. */
+  quiet?: boolean;
+  /** Called at the start of each step (what the progress output shows). */
+  onStep?: (step: string, index: number, total: number) => void;
+}
+
+interface Step {
+  label: string;
+  run: () => void | Promise<void>;
+}
+
+/** Every input file named, checked before anything long starts. */
+function checkInputs(opts: CompareOptions): void {
+  const files: [string, string | undefined][] = [
+    ...(opts.wordsim ?? []).map((f): [string, string] => ['--wordsim', f]),
+    ['--analogy', opts.analogy],
+    ...(opts.static ?? []).filter((s) => !(PRETRAINED_NAMES as readonly string[]).includes(s) && !/^glove:/.test(s)).map((f): [string, string] => ['--static', f]),
+  ];
+  for (const c of typeof opts.corpus === 'string' ? [opts.corpus] : (opts.corpus ?? [])) {
+    if (!fs.existsSync(c)) throw new InputError(`--corpus ${c}: no such file or folder`);
+  }
+  for (const [flag, file] of files) {
+    if (file === undefined) continue;
+    if (!fs.existsSync(file)) throw new InputError(`${flag} ${file}: no such file`);
+    if (!fs.statSync(file).isFile()) throw new InputError(`${flag} ${file}: not a file`);
+  }
+}
+
+/** Display name of a static vectors source: the built-in name, or the file's name. */
+export function staticName(source: string, all: string[]): string {
+  if (!fs.existsSync(source)) return source;
+  const base = path.basename(source);
+  // two files with one name (a/vectors.vec, b/vectors.vec): keep the folder to tell them apart
+  return all.filter((s) => path.basename(s) === base).length > 1 ? path.join(path.basename(path.dirname(path.resolve(source))), base) : base;
+}
+
+/** Word-similarity and analogy scores, and neighbours, of one set of vectors. */
+export function scoreVectors(kv: KeyedVectors, name: string, kind: EmbeddingKind, opts: CompareOptions, layer?: number): EmbeddingScores {
+  const lookup = { restrictVocab: opts.restrictVocab };
+  const wordsim: WordSimilarityResult[] = [];
+  for (const file of opts.wordsim ?? []) {
+    try {
+      wordsim.push(evaluateWordSimilarity(kv, file, lookup));
+    } catch (err) {
+      // every pair out of the vocabulary (a small corpus's distilled vectors): no score, not a failure
+      if (!(err instanceof InputError) || !/no word pair scored/.test(err.message)) throw err;
+    }
+  }
+  const scores: EmbeddingScores = { name, kind, vocabulary: kv.size, dim: kv.dim, wordsim, neighbours: nearestNeighbours(kv, opts.neighbours ?? [], { ...lookup, topn: opts.topn ?? 10 }) };
+  if (layer !== undefined) scores.layer = layer;
+  if (opts.analogy) scores.analogy = evaluateAnalogies(kv, opts.analogy, lookup);
+  return scores;
+}
+
+/** Runs the steps in order, showing which one is running (a bar on a terminal, a line per step otherwise). */
+async function runSteps(steps: Step[], opts: CompareOptions): Promise<void> {
+  const progress = createProgress('steps', opts.quiet, 0);
+  try {
+    for (const [i, step] of steps.entries()) {
+      opts.onStep?.(step.label, i, steps.length);
+      progress.update(i, steps.length, { step: step.label });
+      await step.run();
+    }
+    progress.update(steps.length, steps.length, { step: 'done' });
+  } finally {
+    progress.stop();
+  }
+}
+
+/** The words of the evaluation datasets (and the neighbour words): isolated vectors need them whatever the corpus holds. */
+export function datasetWords(opts: CompareOptions): string[] {
+  const words: string[] = [...(opts.neighbours ?? [])];
+  for (const file of opts.wordsim ?? []) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      if (line.startsWith('#')) continue;
+      const f = line.split('\t');
+      if (f.length === 3) words.push(f[0].trim(), f[1].trim());
+    }
+  }
+  if (opts.analogy) {
+    for (const line of fs.readFileSync(opts.analogy, 'utf8').split('\n')) {
+      if (line.startsWith(':')) continue;
+      const f = line.trim().split(/\s+/);
+      if (f.length === 4) words.push(...f);
+    }
+  }
+  return words.filter((w) => w.length > 0);
+}
+
+/** A short name for the model in embedding names: the last part of a hub id or folder. */
+export function modelName(id: string): string {
+  return path.basename(id.replace(/[\\/]+$/, '')) || id;
+}
+
+export async function compareEmbeddings(opts: CompareOptions): Promise<ComparisonReport> {
+  const statics = opts.static ?? [];
+  if (statics.length === 0 && !opts.model) throw new UsageError('nothing to compare: give static vectors and/or a model');
+  if ((opts.wordsim ?? []).length === 0 && !opts.analogy) throw new UsageError('give --wordsim and/or --analogy datasets to score the embeddings on');
+  if (opts.model && !opts.corpus) throw new UsageError('a model needs a corpus to distil and measure its contextual vectors on');
+  checkInputs(opts);
+
+  const report: ComparisonReport = {
+    tool: 'ctxembed',
+    created: new Date().toISOString(),
+    datasets: { wordsim: opts.wordsim ?? [], ...(opts.analogy ? { analogy: opts.analogy } : {}) },
+    embeddings: [],
+    contextuality: [],
+  };
+  if (opts.corpus) report.corpus = Array.isArray(opts.corpus) ? opts.corpus.join(', ') : opts.corpus;
+
+  const staticScores: EmbeddingScores[] = [];
+  const staticVectors: { name: string; vectors: KeyedVectors }[] = [];
+  const steps: Step[] = [];
+  for (const source of statics) {
+    const name = staticName(source, statics);
+    steps.push({
+      label: `${name}: load and evaluate`,
+      run: () => {
+        const vectors = resolveVectors(source);
+        staticVectors.push({ name, vectors });
+        staticScores.push(scoreVectors(vectors, name, 'static', opts));
+      },
+    });
+  }
+
+  const ownModel = typeof opts.model === 'string';
+  let model: ContextualModel | undefined;
+  const distilled: EmbeddingScores[] = [];
+  const isolated: EmbeddingScores[] = [];
+  if (opts.model) {
+    const corpus = opts.corpus!;
+    let name = '';
+    let layers: number[] = [];
+    let vocabulary: string[] = [];
+    steps.push({
+      label: 'model: load',
+      run: async () => {
+        model = typeof opts.model === 'string' ? await loadContextualModel({ ...opts.modelOptions, model: opts.model }) : opts.model!;
+        name = modelName(model.id);
+        layers = await selectLayers(model, opts.layers ?? 'all');
+        report.model = { id: model.id, layers };
+      },
+    });
+    steps.push({
+      label: 'model: distilled vectors (the mean of each word\'s contextual vectors over the corpus)',
+      run: async () => {
+        let perLayer: LayerVectors[] | undefined = await distillStatic(model!, corpus, { layers, minCount: opts.minCount, maxContexts: opts.maxContexts });
+        vocabulary = perLayer[0]?.vectors.words ?? [];
+        for (const { layer, vectors } of perLayer) distilled.push(scoreVectors(vectors, `${name} distilled L${layer}`, 'distilled', opts, layer));
+        perLayer = undefined;
+      },
+    });
+    steps.push({
+      label: 'model: isolated vectors (each word run alone)',
+      run: async () => {
+        // the distilled vocabulary, so both compete over the same words, and every dataset word
+        const split = wordSplitter(model!);
+        const seen = new Set(vocabulary.map((w) => w.toUpperCase()));
+        const words = [...vocabulary];
+        for (const w of datasetWords(opts)) {
+          const normalized = split(w).join('');
+          const key = (normalized || w).toUpperCase();
+          if (!seen.has(key)) {
+            seen.add(key);
+            words.push(normalized || w);
+          }
+        }
+        let perLayer: LayerVectors[] | undefined = await isolatedVectors(model!, words, { layers });
+        for (const { layer, vectors } of perLayer) isolated.push(scoreVectors(vectors, `${name} isolated L${layer}`, 'isolated', opts, layer));
+        perLayer = undefined;
+      },
+    });
+  }
+  try {
+    await runSteps(steps, opts);
+  } finally {
+    if (model && ownModel) await model.dispose();
+  }
+  // static first, then per layer its distilled and isolated vectors
+  report.embeddings = [...staticScores, ...distilled.flatMap((d) => [d, ...isolated.filter((i) => i.layer === d.layer)]), ...isolated.filter((i) => !distilled.some((d) => d.layer === i.layer))];
+  return report;
+}

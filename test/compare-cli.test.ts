@@ -1,0 +1,92 @@
+/**
+ * `ctxembed compare` end to end as a user runs it (node bin/ctxembed.js, dist/ built by the global
+ * setup) on the tiny fixture model and small fixtures: the numbers mean nothing, but the report
+ * must be complete.
+ */
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ComparisonReport } from '../src/compare/report-types';
+import { FIXTURES_DIR, fixtureModel, ROOT, tmpDir } from './fixtures';
+
+const BIN = path.join(ROOT, 'bin', 'ctxembed.js');
+const F = (name: string) => path.join(FIXTURES_DIR, 'compare', name);
+
+function cli(args: string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: '/', encoding: 'utf8', timeout: 90000 });
+}
+
+describe('ctxembed compare on the tiny fixture model', () => {
+  let out: string;
+  let run: SpawnSyncReturns<string>;
+  let report: ComparisonReport;
+  beforeAll(() => {
+    out = path.join(tmpDir('compare-cli'), 'report');
+    run = cli(['compare', '--static', F('static.vec'), '--model', fixtureModel('tiny'), '--corpus', F('corpus.txt'), '--wordsim', F('wordsim.txt'), '--analogy', F('analogy.txt'), '--neighbours', 'bank,river', '--min-count', '3', '--max-contexts', '20', '--out', out]);
+    if (run.status !== 0) throw new Error(`exit ${run.status}\n${run.stderr}`);
+    report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+  });
+
+  test('the run says where the report is and shows its steps', () => {
+    expect(run.stdout).toContain(path.join(out, 'index.html'));
+    expect(run.stderr).toMatch(/static\.vec: load and evaluate/);
+    expect(run.stderr).toMatch(/distilled vectors/);
+  });
+
+  test('report.json: the static vectors and, per layer, the distilled and isolated vectors, all scored', () => {
+    expect(report.tool).toBe('ctxembed');
+    expect(report.model).toEqual({ id: fixtureModel('tiny'), layers: [0, 1, 2] });
+    expect(report.corpus).toBe(F('corpus.txt'));
+    expect(report.datasets).toEqual({ wordsim: [F('wordsim.txt')], analogy: F('analogy.txt') });
+    expect(report.embeddings.map((e) => [e.name, e.kind, e.layer])).toEqual([
+      ['static.vec', 'static', undefined],
+      ['tiny distilled L0', 'distilled', 0],
+      ['tiny isolated L0', 'isolated', 0],
+      ['tiny distilled L1', 'distilled', 1],
+      ['tiny isolated L1', 'isolated', 1],
+      ['tiny distilled L2', 'distilled', 2],
+      ['tiny isolated L2', 'isolated', 2],
+    ]);
+    for (const e of report.embeddings) {
+      expect(e.vocabulary).toBeGreaterThan(20);
+      expect(e.dim).toBe(e.kind === 'static' ? 8 : 32);
+      expect(e.wordsim).toHaveLength(1);
+      const ws = e.wordsim[0];
+      expect(ws.dataset).toBe(F('wordsim.txt'));
+      expect(ws.pairs + ws.oov).toBe(20);
+      // zyzzyva / quux are in no corpus; isolated vectors are made for every dataset word
+      if (e.kind === 'isolated') expect(ws.oov).toBe(0);
+      else expect(ws.oov).toBeGreaterThanOrEqual(1);
+      expect(Math.abs(ws.spearman)).toBeLessThanOrEqual(1);
+      expect(e.analogy!.total + e.analogy!.oov).toBe(8);
+      expect(e.analogy!.cosmulAccuracy).toBeGreaterThanOrEqual(0);
+      expect(Object.keys(e.neighbours).sort()).toEqual(['bank', 'river']);
+      expect(e.neighbours.bank).toHaveLength(10);
+    }
+    const iso = report.embeddings.find((e) => e.kind === 'isolated')!;
+    expect(iso.analogy!.oov).toBe(0);
+    expect(iso.wordsim[0].pairs).toBe(20);
+  });
+
+  test('index.html and the charts', () => {
+    const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(html).toContain('tiny distilled L2');
+    expect(html).toContain('id="chart-scores"');
+    expect(html.split('aria-roledescription="bar"').length - 1).toBe(7 * 3); // 7 embeddings × (Spearman, 3CosAdd, 3CosMul)
+    expect(html).toContain('id="neighbours"');
+  });
+});
+
+test('bad input: a missing file is a one-line error (exit 1), a missing dataset a usage error (exit 2)', () => {
+  const out = tmpDir('compare-cli-bad');
+  const missing = cli(['compare', '--static', F('static.vec'), '--wordsim', '/nonexistent/ws.txt', '--out', out]);
+  expect(missing.status).toBe(1);
+  expect(missing.stderr.trim()).toBe('ctxembed: --wordsim /nonexistent/ws.txt: no such file');
+  const noData = cli(['compare', '--static', F('static.vec'), '--out', out]);
+  expect(noData.status).toBe(2);
+  expect(noData.stderr).toMatch(/--wordsim and\/or --analogy/);
+  const noCorpus = cli(['compare', '--model', fixtureModel('tiny'), '--wordsim', F('wordsim.txt'), '--out', out]);
+  expect(noCorpus.status).toBe(2);
+  expect(noCorpus.stderr).toMatch(/--corpus/);
+  expect(fs.readdirSync(out)).toEqual([]);
+});
