@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../errors';
 import { evaluateAnalogies } from '../compare/analogy';
 import { nearestNeighbours } from '../compare/neighbours';
 import { evaluateWordSimilarity } from '../compare/word-similarity';
@@ -21,8 +22,8 @@ export const evalCommand: CommandModule = {
       .example('$0 eval --vectors vectors.vec --wordsim EN-WS-353-ALL.txt --wordsim EN-SIMLEX-999.txt --analogy questions-words.txt', '')
       .example('$0 eval --vectors glove:6B-100d --neighbours king,bank --topn 5', '')
       .check((argv) => {
-        if ((argv.wordsim as string[]).length === 0 && !argv.analogy && !argv.neighbours) throw new Error('Give --wordsim, --analogy and/or --neighbours');
-        if (!Number.isInteger(argv.topn) || (argv.topn as number) < 1) throw new Error('--topn must be a positive integer');
+        if ((argv.wordsim as string[]).length === 0 && !argv.analogy && !argv.neighbours) throw new UsageError('Give --wordsim, --analogy and/or --neighbours');
+        if (!Number.isInteger(argv.topn) || (argv.topn as number) < 1) throw new UsageError('--topn must be a positive integer');
         return true;
       }),
   handler: (argv: any) => {
