@@ -41,6 +41,8 @@ export interface LayerContextuality {
   anisotropy: number;
   adjustedSelfSimilarity: number;
   adjustedIntraSentenceSimilarity: number;
+  /** The baseline of the variance: the maximum explainable variance of the random token vectors. */
+  varianceBaseline?: number;
   adjustedMaxExplainableVariance: number;
   /** Words and sentences the figures are averaged over. */
   words: number;
