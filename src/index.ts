@@ -59,3 +59,5 @@ export { kmeans, purity } from './compare/kmeans';
 export type { KMeansOptions, KMeansResult } from './compare/kmeans';
 export { contextuality, selfSimilarity, intraSentenceSimilarity, maxExplainableVariance, anisotropy } from './compare/contextuality';
 export type { ContextualityOptions } from './compare/contextuality';
+export { probePolysemy } from './compare/polysemy';
+export type { PolysemyOptions } from './compare/polysemy';

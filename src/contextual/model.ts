@@ -98,7 +98,7 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
   if (options.cacheDir) env.cacheDir = path.resolve(options.cacheDir);
   const cacheDir = env.cacheDir ?? '(Transformers.js default cache)';
 
-  const sessionOptions: InferenceSession.SessionOptions = options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {};
+  const sessionOptions: InferenceSession.SessionOptions = { enableMemPattern: false, ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}) };
   let hfTokenizer: any;
   let hfModel: any;
   try {
