@@ -6,6 +6,7 @@
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { systemFontAvailable } from '../src/compare/charts';
 import type { ComparisonReport } from '../src/compare/report-types';
 import { FIXTURES_DIR, fixtureModel, ROOT, tmpDir } from './fixtures';
 
@@ -68,12 +69,26 @@ describe('ctxembed compare on the tiny fixture model', () => {
     expect(iso.wordsim[0].pairs).toBe(20);
   });
 
+  test('report.json: contextuality per layer', () => {
+    expect(report.contextuality.map((c) => c.layer)).toEqual([0, 1, 2]);
+    for (const c of report.contextuality) {
+      for (const key of ['selfSimilarity', 'intraSentenceSimilarity', 'maxExplainableVariance', 'anisotropy', 'adjustedSelfSimilarity', 'adjustedIntraSentenceSimilarity', 'adjustedMaxExplainableVariance'] as const) {
+        expect(Number.isFinite(c[key])).toBe(true);
+      }
+      expect(c.words).toBeGreaterThan(10);
+      expect(c.sentences).toBe(126);
+    }
+  });
+
   test('index.html and the charts', () => {
     const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
     expect(html).toContain('tiny distilled L2');
     expect(html).toContain('id="chart-scores"');
     expect(html.split('aria-roledescription="bar"').length - 1).toBe(7 * 3); // 7 embeddings × (Spearman, 3CosAdd, 3CosMul)
     expect(html).toContain('id="neighbours"');
+    expect(html).toContain('id="chart-contextuality"');
+    expect(html).toContain('id="contextuality"');
+    if (systemFontAvailable()) for (const png of ['scores.png', 'contextuality.png']) expect(fs.existsSync(path.join(out, png))).toBe(true);
   });
 });
 

@@ -68,7 +68,7 @@ export function sampleReport(): ComparisonReport {
   return {
     tool: 'ctxembed',
     created: '2025-01-02T03:04:05.000Z',
-    model: { id: `fixture ${HOSTILE}`, layers },
+    model: { id: `/models/fixture <b onmouseover="x">&'`, layers },
     corpus: '/data/corpus.txt',
     datasets: { wordsim: ['/data/EN-WS-353-ALL.txt', '/data/EN-SIMLEX-999.txt'], analogy: '/data/questions-words.txt' },
     embeddings,
@@ -80,6 +80,7 @@ export function sampleReport(): ComparisonReport {
       anisotropy: 0.3 + 0.15 * layer,
       adjustedSelfSimilarity: 0.6 - 0.35 * layer,
       adjustedIntraSentenceSimilarity: 0.2 - 0.25 * layer,
+      varianceBaseline: 0.1 + 0.08 * layer,
       adjustedMaxExplainableVariance: 0.1 + 0.02 * layer,
       words: 120,
       sentences: 800,

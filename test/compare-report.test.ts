@@ -62,12 +62,12 @@ test('the scores chart has one bar per embedding and score', () => {
 test('the contextuality chart has a line per measure over the layers, the polysemy chart a point per occurrence and the centroid', () => {
   const ctx = figureSvg(html, 'contextuality');
   expect(count(ctx, 'aria-roledescription="line mark"')).toBeGreaterThan(0);
-  for (const m of ['self-similarity', 'intra-sentence similarity', 'max. explainable variance', 'anisotropy (baseline)', 'Adjusted for anisotropy']) expect(ctx).toContain(m);
+  for (const m of ['self-similarity', 'intra-sentence similarity', 'max. explainable variance', 'anisotropy (baseline)', 'MEV baseline', 'Adjusted for anisotropy']) expect(ctx).toContain(m);
   const poly = figureSvg(html, 'polysemy');
   expect(count(poly, 'aria-roledescription="point"')).toBe(report.polysemy!.points.length + 1);
   expect(poly).toContain('centroid (distilled)');
   // the contextuality values and the neighbour lists are in the page too
-  expect(html).toContain('<th scope="row">2</th><td class="num">0.500</td>');
+  expect(html).toContain('<th scope="row">2</th><td class="num">0.500</td><td class="num">0.300</td><td class="num">0.400</td><td class="num">0.600</td><td class="num">0.260</td>');
   expect(html).toContain('banks <span class="sim">0.81</span>');
   expect(html).toContain('<span class="w">banking</span> <span class="sim">0.753</span>');
   expect(html).toContain('Cluster purity against the labels: <b>0.833</b>');
@@ -76,7 +76,8 @@ test('the contextuality chart has a line per measure over the layers, the polyse
 test('hostile text is escaped, in the HTML and in the SVG', () => {
   expect(html).not.toMatch(/<script/i);
   expect(html).toContain(escapeHtml(`w2v ${HOSTILE}.vec`));
-  expect(html).toContain(`<title>ctxembed comparison: fixture ${escapeHtml(HOSTILE)}</title>`);
+  expect(html).toContain(`<title>ctxembed comparison: fixture &lt;b onmouseover=&quot;x&quot;&gt;&amp;&#39;</title>`);
+  expect(html).not.toMatch(/<b onmouseover/);
   expect(figureSvg(html, 'polysemy')).toContain('&lt;script&gt;');
   expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
 });

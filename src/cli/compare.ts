@@ -43,6 +43,7 @@ export const compareCommand: CommandModule = {
       layers: argv.layers,
       minCount: argv.minCount,
       maxContexts: argv.maxContexts,
+      seed: argv.seed,
       wordsim: argv.wordsim,
       analogy: argv.analogy,
       neighbours: argv.neighbours ? String(argv.neighbours).split(',').map((w: string) => w.trim()).filter(Boolean) : [],

@@ -118,6 +118,7 @@ export function contextualityChart(report: ComparisonReport): ChartSpec | undefi
     ['intra-sentence similarity', 'intraSentenceSimilarity'],
     ['max. explainable variance', 'maxExplainableVariance'],
     ['anisotropy (baseline)', 'anisotropy'],
+    ['MEV baseline', 'varianceBaseline'],
   ];
   const ADJUSTED: [string, keyof (typeof report.contextuality)[number]][] = [
     ['self-similarity', 'adjustedSelfSimilarity'],
@@ -130,7 +131,10 @@ export function contextualityChart(report: ComparisonReport): ChartSpec | undefi
     for (const [measure, key] of ADJUSTED) if (Number.isFinite(c[key])) values.push({ layer: c.layer, panel: 'Adjusted for anisotropy', measure, value: c[key] as number });
   }
   if (values.length === 0) return undefined;
-  const measures = RAW.map(([m]) => m);
+  const measures = RAW.map(([m]) => m).filter((m) => values.some((v) => v.measure === m));
+  const colours = ['#4c78a8', '#f58518', '#54a24b', '#9d9d9d', '#bab0ac'];
+  const dashes = [[1, 0], [1, 0], [1, 0], [4, 3], [1, 3]];
+  const shapes = ['circle', 'square', 'triangle-up', 'diamond', 'cross'];
   const layers = [...new Set(report.contextuality.map((c) => c.layer))].sort((a, b) => a - b);
   return {
     name: 'contextuality',
@@ -148,8 +152,9 @@ export function contextualityChart(report: ComparisonReport): ChartSpec | undefi
         encoding: {
           x: { field: 'layer', type: 'ordinal', title: 'Layer (0 = embeddings)', sort: layers, axis: { labelAngle: 0 } },
           y: { field: 'value', type: 'quantitative', title: null },
-          color: { field: 'measure', type: 'nominal', title: 'Measure', sort: measures, scale: { domain: measures, range: ['#4c78a8', '#f58518', '#54a24b', '#9d9d9d'] } },
-          strokeDash: { field: 'measure', type: 'nominal', sort: measures, scale: { domain: measures, range: [[1, 0], [1, 0], [1, 0], [4, 3]] }, legend: null },
+          color: { field: 'measure', type: 'nominal', title: 'Measure', sort: measures, scale: { domain: measures, range: colours.slice(0, measures.length) } },
+          strokeDash: { field: 'measure', type: 'nominal', sort: measures, scale: { domain: measures, range: dashes.slice(0, measures.length) }, legend: null },
+          shape: { field: 'measure', type: 'nominal', sort: measures, scale: { domain: measures, range: shapes.slice(0, measures.length) }, legend: null },
         },
       },
     },

@@ -12,6 +12,7 @@ import { KeyedVectors } from '../static/keyed-vectors';
 import { resolveVectors, PRETRAINED_NAMES } from '../static/pretrained';
 import { createProgress } from '../cli/progress';
 import { evaluateAnalogies } from './analogy';
+import { contextuality } from './contextuality';
 import { distillStatic } from './distill';
 import { isolatedVectors } from './isolated';
 import { nearestNeighbours } from './neighbours';
@@ -30,10 +31,12 @@ export interface CompareOptions {
   corpus?: string | string[];
   /** The model's hidden states to compare: `all` (default), a list such as `0,6,12`, or indices. */
   layers?: string | number[];
-  /** Distilled vectors: words with fewer occurrences in the corpus are left out (default 5). */
+  /** Distilled vectors and contextuality: words with fewer occurrences (contexts) in the corpus are left out (default 5). */
   minCount?: number;
   /** Distilled vectors and contextuality: most occurrences of a word used (default 100). */
   maxContexts?: number;
+  /** Seed for the contextuality baselines' sample and the polysemy probe (default 1). */
+  seed?: number;
   /** Word-similarity datasets (`w1<TAB>w2<TAB>score`). */
   wordsim?: string[];
   /** Analogy questions (questions-words.txt format). */
@@ -214,6 +217,12 @@ export async function compareEmbeddings(opts: CompareOptions): Promise<Compariso
         let perLayer: LayerVectors[] | undefined = await isolatedVectors(model!, words, { layers });
         for (const { layer, vectors } of perLayer) isolated.push(scoreVectors(vectors, `${name} isolated L${layer}`, 'isolated', opts, layer));
         perLayer = undefined;
+      },
+    });
+    steps.push({
+      label: 'model: contextuality per layer (self-similarity, intra-sentence similarity, MEV, anisotropy)',
+      run: async () => {
+        report.contextuality = await contextuality(model!, corpus, { layers, minOccurrences: opts.minCount, maxContexts: Math.max(2, opts.maxContexts ?? 100), seed: opts.seed ?? 1 });
       },
     });
   }

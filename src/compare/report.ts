@@ -113,10 +113,14 @@ function chartFigure(chart: RenderedChart | undefined, caption: string): string 
 }
 
 function contextualityTable(rows: LayerContextuality[]): string {
-  const head = ['Layer', 'Self-similarity', 'Intra-sentence', 'MEV', 'Anisotropy', 'Adj. self-similarity', 'Adj. intra-sentence', 'Adj. MEV', 'Words', 'Sentences'];
+  const baseline = rows.some((c) => isNum(c.varianceBaseline));
+  const head = ['Layer', 'Self-similarity', 'Intra-sentence', 'MEV', 'Anisotropy', ...(baseline ? ['MEV baseline'] : []), 'Adj. self-similarity', 'Adj. intra-sentence', 'Adj. MEV', 'Words', 'Sentences'];
   const body = [...rows]
     .sort((a, b) => a.layer - b.layer)
-    .map((c) => `<tr><th scope="row">${escapeHtml(c.layer)}</th>${[c.selfSimilarity, c.intraSentenceSimilarity, c.maxExplainableVariance, c.anisotropy, c.adjustedSelfSimilarity, c.adjustedIntraSentenceSimilarity, c.adjustedMaxExplainableVariance].map((x) => `<td class="num">${fixed(x)}</td>`).join('')}<td class="num dim">${count(c.words)}</td><td class="num dim">${count(c.sentences)}</td></tr>`);
+    .map((c) => {
+      const values = [c.selfSimilarity, c.intraSentenceSimilarity, c.maxExplainableVariance, c.anisotropy, ...(baseline ? [c.varianceBaseline] : []), c.adjustedSelfSimilarity, c.adjustedIntraSentenceSimilarity, c.adjustedMaxExplainableVariance];
+      return `<tr><th scope="row">${escapeHtml(c.layer)}</th>${values.map((x) => `<td class="num">${fixed(x)}</td>`).join('')}<td class="num dim">${count(c.words)}</td><td class="num dim">${count(c.sentences)}</td></tr>`;
+    });
   return `<div class="scroll"><table class="compact"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table></div>`;
 }
 
@@ -208,7 +212,7 @@ ${chartFigure(chart('scores'), 'One panel per score; bars coloured by how the ve
   }
   if (report.contextuality.length > 0) {
     sections.push(`<section id="contextuality"><h2>Contextuality by layer</h2>
-<p class="dim">Ethayarajh (2019): self-similarity (mean cosine between a word’s vectors in different contexts), intra-sentence similarity (to its sentence’s mean vector) and maximum explainable variance (share of a word’s variance on its first principal component); anisotropy is the mean cosine between random tokens’ vectors, the baseline the adjusted measures subtract. Lower self-similarity means more context-specific vectors.</p>
+<p class="dim">Ethayarajh (2019): self-similarity (mean cosine between a word’s vectors in different contexts), intra-sentence similarity (to its sentence’s mean vector) and maximum explainable variance (share of a word’s variance on its first principal component); anisotropy is the mean cosine between random tokens’ vectors, the baseline the adjusted similarities subtract (the MEV baseline: the same random vectors’ maximum explainable variance). Lower self-similarity means more context-specific vectors.</p>
 ${chartFigure(chart('contextuality'), 'Per hidden state (0 = the embedding layer).')}
 ${contextualityTable(report.contextuality)}
 </section>`);
@@ -218,7 +222,7 @@ ${contextualityTable(report.contextuality)}
   const nn = neighboursSection(report);
   if (nn) sections.push(nn);
 
-  const title = report.model ? `ctxembed comparison: ${report.model.id}` : 'ctxembed comparison';
+  const title = report.model ? `ctxembed comparison: ${path.basename(report.model.id.replace(/[\\/]+$/, '')) || report.model.id}` : 'ctxembed comparison';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
