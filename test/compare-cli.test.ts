@@ -23,7 +23,7 @@ describe('ctxembed compare on the tiny fixture model', () => {
   let report: ComparisonReport;
   beforeAll(() => {
     out = path.join(tmpDir('compare-cli'), 'report');
-    run = cli(['compare', '--static', F('static.vec'), '--model', fixtureModel('tiny'), '--corpus', F('corpus.txt'), '--wordsim', F('wordsim.txt'), '--analogy', F('analogy.txt'), '--neighbours', 'bank,river', '--min-count', '3', '--max-contexts', '20', '--out', out]);
+    run = cli(['compare', '--static', F('static.vec'), '--model', fixtureModel('tiny'), '--corpus', F('corpus.txt'), '--wordsim', F('wordsim.txt'), '--analogy', F('analogy.txt'), '--neighbours', 'river', '--senses', path.join(FIXTURES_DIR, 'senses-bank.tsv'), '--min-count', '3', '--max-contexts', '20', '--out', out]);
     if (run.status !== 0) throw new Error(`exit ${run.status}\n${run.stderr}`);
     report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
   });
@@ -80,6 +80,19 @@ describe('ctxembed compare on the tiny fixture model', () => {
     }
   });
 
+  test('report.json: the polysemy probe of "bank" (the word from the file name) at the last layer', () => {
+    const p = report.polysemy!;
+    expect(p.word).toBe('bank');
+    expect(p.layer).toBe(2);
+    expect(p.labels.sort()).toEqual(['finance', 'river']);
+    expect(p.points).toHaveLength(20);
+    for (const pt of p.points) expect(Number.isFinite(pt.x) && Number.isFinite(pt.y)).toBe(true);
+    expect(p.purity).toBeGreaterThanOrEqual(0.5);
+    expect(p.centroid).toBeDefined();
+    expect(p.staticNeighbours).toEqual([{ embedding: 'static.vec', neighbours: expect.any(Array) }]);
+    expect(p.staticNeighbours[0].neighbours).toHaveLength(10);
+  });
+
   test('index.html and the charts', () => {
     const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
     expect(html).toContain('tiny distilled L2');
@@ -88,7 +101,9 @@ describe('ctxembed compare on the tiny fixture model', () => {
     expect(html).toContain('id="neighbours"');
     expect(html).toContain('id="chart-contextuality"');
     expect(html).toContain('id="contextuality"');
-    if (systemFontAvailable()) for (const png of ['scores.png', 'contextuality.png']) expect(fs.existsSync(path.join(out, png))).toBe(true);
+    expect(html).toContain('id="chart-polysemy"');
+    expect(html).toContain('Polysemy: “bank”');
+    if (systemFontAvailable()) for (const png of ['scores.png', 'contextuality.png', 'polysemy.png']) expect(fs.existsSync(path.join(out, png))).toBe(true);
   });
 });
 

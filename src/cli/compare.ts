@@ -19,6 +19,8 @@ export const compareCommand: CommandModule = {
       .option('wordsim', { type: 'string', array: true, default: [] as string[], describe: 'Word-similarity file, w1<TAB>w2<TAB>score (repeatable)' })
       .option('analogy', { type: 'string', describe: 'Analogy questions (questions-words.txt format)' })
       .option('senses', { type: 'string', describe: 'Sense-labelled sentences of a polysemous word, for the polysemy probe' })
+      .option('word', { type: 'string', describe: 'The word --senses probes (default: <word> of a file named senses-<word>.tsv, or the one word every sentence has)' })
+      .option('probe-layer', { type: 'number', describe: 'Hidden state the polysemy probe looks at (default: the last of --layers)' })
       .option('layers', { type: 'string', default: 'all', describe: "The model's hidden states to compare: 'all', or a list such as 0,6,12 or -1 (0 is the embeddings)" })
       .option('neighbours', { type: 'string', describe: 'Comma-separated words whose nearest neighbours the report lists' })
       .option('min-count', { type: 'number', default: 5, describe: 'Distilled vectors: words seen fewer times in the corpus are left out' })
@@ -32,6 +34,7 @@ export const compareCommand: CommandModule = {
         if ((argv.wordsim as string[]).length === 0 && !argv.analogy) throw new UsageError('give --wordsim and/or --analogy datasets');
         if ((argv.static as string[]).length === 0 && !argv.model) throw new UsageError('give --static vectors and/or a --model');
         if (argv.model && !argv.corpus) throw new UsageError('--model needs a --corpus to distil and measure the contextual vectors on');
+        if (argv.senses && !argv.model) throw new UsageError('--senses (the polysemy probe) needs a --model');
         return true;
       }),
   handler: async (argv: any) => {
@@ -44,6 +47,9 @@ export const compareCommand: CommandModule = {
       minCount: argv.minCount,
       maxContexts: argv.maxContexts,
       seed: argv.seed,
+      senses: argv.senses,
+      word: argv.word,
+      probeLayer: argv.probeLayer,
       wordsim: argv.wordsim,
       analogy: argv.analogy,
       neighbours: argv.neighbours ? String(argv.neighbours).split(',').map((w: string) => w.trim()).filter(Boolean) : [],

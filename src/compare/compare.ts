@@ -15,6 +15,7 @@ import { evaluateAnalogies } from './analogy';
 import { contextuality } from './contextuality';
 import { distillStatic } from './distill';
 import { isolatedVectors } from './isolated';
+import { probePolysemy } from './polysemy';
 import { nearestNeighbours } from './neighbours';
 import type { ComparisonReport, EmbeddingKind, EmbeddingScores } from './report-types';
 import { evaluateWordSimilarity, WordSimilarityResult } from './word-similarity';
@@ -35,6 +36,12 @@ export interface CompareOptions {
   minCount?: number;
   /** Distilled vectors and contextuality: most occurrences of a word used (default 100). */
   maxContexts?: number;
+  /** Sense-labelled sentences (`sentence<TAB>label`) of a polysemous word: the polysemy probe (needs a model). */
+  senses?: string;
+  /** The probed word (default: from a senses file named `senses-<word>.tsv`, or the one word every sentence has). */
+  word?: string;
+  /** Hidden state the probe looks at (default: the last of `layers`). */
+  probeLayer?: number;
   /** Seed for the contextuality baselines' sample and the polysemy probe (default 1). */
   seed?: number;
   /** Word-similarity datasets (`w1<TAB>w2<TAB>score`). */
@@ -63,6 +70,7 @@ function checkInputs(opts: CompareOptions): void {
   const files: [string, string | undefined][] = [
     ...(opts.wordsim ?? []).map((f): [string, string] => ['--wordsim', f]),
     ['--analogy', opts.analogy],
+    ['--senses', opts.senses],
     ...(opts.static ?? []).filter((s) => !(PRETRAINED_NAMES as readonly string[]).includes(s) && !/^glove:/.test(s)).map((f): [string, string] => ['--static', f]),
   ];
   for (const c of typeof opts.corpus === 'string' ? [opts.corpus] : (opts.corpus ?? [])) {
@@ -136,17 +144,40 @@ export function datasetWords(opts: CompareOptions): string[] {
   return words.filter((w) => w.length > 0);
 }
 
+/**
+ * The word a senses file probes: `word` when given, else `<word>` of a file named
+ * `senses-<word>.tsv`, else the one word every sentence has (as lowercase letters).
+ */
+export function probedWord(sensesFile: string, word?: string): string {
+  if (word) return word;
+  const named = /^senses[-_](.+)\.(tsv|txt)$/i.exec(path.basename(sensesFile));
+  if (named) return named[1];
+  const sentences = fs
+    .readFileSync(sensesFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => new Set((l.slice(0, Math.max(0, l.lastIndexOf('\t'))).toLowerCase().match(/\p{L}+/gu) ?? [])));
+  const common = sentences.length ? [...sentences[0]].filter((w) => sentences.every((s) => s.has(w))) : [];
+  if (common.length === 1) return common[0];
+  throw new UsageError(`${sensesFile}: name the probed word (--word): ${common.length ? `every sentence has ${common.join(', ')}` : 'no word is in every sentence'}`);
+}
+
 /** A short name for the model in embedding names: the last part of a hub id or folder. */
 export function modelName(id: string): string {
   return path.basename(id.replace(/[\\/]+$/, '')) || id;
 }
 
-export async function compareEmbeddings(opts: CompareOptions): Promise<ComparisonReport> {
+export async function compareEmbeddings(options: CompareOptions): Promise<ComparisonReport> {
+  let opts = options;
   const statics = opts.static ?? [];
   if (statics.length === 0 && !opts.model) throw new UsageError('nothing to compare: give static vectors and/or a model');
   if ((opts.wordsim ?? []).length === 0 && !opts.analogy) throw new UsageError('give --wordsim and/or --analogy datasets to score the embeddings on');
   if (opts.model && !opts.corpus) throw new UsageError('a model needs a corpus to distil and measure its contextual vectors on');
+  if (opts.senses && !opts.model) throw new UsageError('the polysemy probe (senses) needs a model');
   checkInputs(opts);
+  const word = opts.senses ? probedWord(opts.senses, opts.word) : undefined;
+  // the probed word's neighbours are listed in every embedding
+  if (word && !(opts.neighbours ?? []).includes(word)) opts = { ...opts, neighbours: [word, ...(opts.neighbours ?? [])] };
 
   const report: ComparisonReport = {
     tool: 'ctxembed',
@@ -158,7 +189,7 @@ export async function compareEmbeddings(opts: CompareOptions): Promise<Compariso
   if (opts.corpus) report.corpus = Array.isArray(opts.corpus) ? opts.corpus.join(', ') : opts.corpus;
 
   const staticScores: EmbeddingScores[] = [];
-  const staticVectors: { name: string; vectors: KeyedVectors }[] = [];
+  const staticVectors: { name: string; kv: KeyedVectors }[] = [];
   const steps: Step[] = [];
   for (const source of statics) {
     const name = staticName(source, statics);
@@ -166,7 +197,7 @@ export async function compareEmbeddings(opts: CompareOptions): Promise<Compariso
       label: `${name}: load and evaluate`,
       run: () => {
         const vectors = resolveVectors(source);
-        staticVectors.push({ name, vectors });
+        if (word) staticVectors.push({ name, kv: vectors });
         staticScores.push(scoreVectors(vectors, name, 'static', opts));
       },
     });
@@ -181,6 +212,8 @@ export async function compareEmbeddings(opts: CompareOptions): Promise<Compariso
     let name = '';
     let layers: number[] = [];
     let vocabulary: string[] = [];
+    // the probed word's distilled vector per layer: the probe places it among the word's contextual vectors
+    const distilledWord = new Map<number, Float32Array>();
     steps.push({
       label: 'model: load',
       run: async () => {
@@ -195,7 +228,11 @@ export async function compareEmbeddings(opts: CompareOptions): Promise<Compariso
       run: async () => {
         let perLayer: LayerVectors[] | undefined = await distillStatic(model!, corpus, { layers, minCount: opts.minCount, maxContexts: opts.maxContexts });
         vocabulary = perLayer[0]?.vectors.words ?? [];
-        for (const { layer, vectors } of perLayer) distilled.push(scoreVectors(vectors, `${name} distilled L${layer}`, 'distilled', opts, layer));
+        for (const { layer, vectors } of perLayer) {
+          distilled.push(scoreVectors(vectors, `${name} distilled L${layer}`, 'distilled', opts, layer));
+          const row = word ? vectors.indexOf(wordSplitter(model!)(word).join('')) : -1;
+          if (row >= 0) distilledWord.set(layer, Float32Array.from(vectors.row(row)));
+        }
         perLayer = undefined;
       },
     });
@@ -225,6 +262,16 @@ export async function compareEmbeddings(opts: CompareOptions): Promise<Compariso
         report.contextuality = await contextuality(model!, corpus, { layers, minOccurrences: opts.minCount, maxContexts: Math.max(2, opts.maxContexts ?? 100), seed: opts.seed ?? 1 });
       },
     });
+    if (opts.senses && word) {
+      const senses = opts.senses;
+      steps.push({
+        label: `model: polysemy probe of "${word}"`,
+        run: async () => {
+          const [layer] = await selectLayers(model!, [opts.probeLayer ?? layers[layers.length - 1]]);
+          report.polysemy = await probePolysemy(model!, senses, { word, layer, staticVectors, seed: opts.seed ?? 1, distilled: distilledWord.get(layer), topn: opts.topn ?? 10 });
+        },
+      });
+    }
   }
   try {
     await runSteps(steps, opts);

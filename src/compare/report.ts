@@ -138,7 +138,7 @@ function polysemySection(report: ComparisonReport, chart: RenderedChart | undefi
   const lists = p.staticNeighbours
     .map((s) => `<div class="card"><h4>${escapeHtml(s.embedding)}</h4>${neighbourList(s.neighbours)}</div>`)
     .join('');
-  const caption = `Each point is one occurrence of “${escapeHtml(p.word)}” (layer ${escapeHtml(p.layer)}), projected by ${escapeHtml(p.projection.toUpperCase())}; colour: the sense label, shape: the k-means cluster${p.centroid ? '; the cross is the mean of its contextual vectors (its distilled static vector)' : ''}.`;
+  const caption = `Each point is one occurrence of “${escapeHtml(p.word)}” (layer ${escapeHtml(p.layer)}), projected by ${escapeHtml(p.projection.toUpperCase())}; colour: the sense label, shape: the k-means cluster${p.centroid ? '; the cross is the word’s one static vector from the model (the mean of its contextual vectors: distilled)' : ''}.`;
   return `<section id="polysemy"><h2>Polysemy: “${escapeHtml(p.word)}”</h2>
 <p>${p.points.length} occurrences, senses: ${labels}. Cluster purity against the labels: <b>${fixed(p.purity)}</b> (k-means, k = ${p.labels.length || counts.size}).</p>
 <div class="side">${chartFigure(chart, caption)}${lists ? `<div class="cards"><h3>One vector per word: nearest neighbours of “${escapeHtml(p.word)}”</h3>${lists}</div>` : ''}</div>
@@ -183,6 +183,7 @@ td.best { font-weight: 700; background: #eef5ea; }
 figure.chart { margin: 12px 0; }
 figure.chart svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: #666; font-size: 12px; max-width: 760px; margin-top: 4px; }
+.side figure.chart { max-width: 600px; }
 .side { display: flex; flex-wrap: wrap; gap: 12px 32px; align-items: flex-start; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; align-content: flex-start; max-width: 560px; }
 .cards h3 { flex-basis: 100%; margin: 12px 0 0; }
