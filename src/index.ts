@@ -61,3 +61,8 @@ export { contextuality, selfSimilarity, intraSentenceSimilarity, maxExplainableV
 export type { ContextualityOptions } from './compare/contextuality';
 export { probePolysemy } from './compare/polysemy';
 export type { PolysemyOptions } from './compare/polysemy';
+export type * from './compare/report-types';
+export { compareEmbeddings } from './compare/compare';
+export type { CompareOptions } from './compare/compare';
+export { writeReport, renderHtml, escapeHtml } from './compare/report';
+export type { WriteReportOptions, WrittenReport } from './compare/report';
