@@ -72,3 +72,32 @@ describe('a broken spec names the file, the line and the allowed values', () => 
     await expect(runPipeline(unknown(), { out: tmpDir('unknown') })).rejects.toThrow(/broken\.yaml:2: step a refers to steps\.nope, which is not a step/);
   });
 });
+
+test('pooling-sweep: one variant per layer x pooling, all scored; a new sweep value runs only its variants and the scoring', async () => {
+  const out = tmpDir('pipe-sweep');
+  const first = await runPipeline(parsePipeline(path.join(PIPELINES, 'pooling-sweep.yaml')), { out });
+  expect(first.ran).toEqual([
+    'distill[layers=-1,wordPooling=mean]', 'distill[layers=-1,wordPooling=first]', 'distill[layers=-1,wordPooling=max]',
+    'distill[layers=1,wordPooling=mean]', 'distill[layers=1,wordPooling=first]', 'distill[layers=1,wordPooling=max]', 'similarity',
+  ]);
+  const rows = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  expect(rows.map((r: any) => r.vectors)).toEqual(first.ran.slice(0, 6));
+  expect(rows.every((r: any) => r.metric === 'spearman' && Number.isFinite(r.value) && r.pairs > 0)).toBe(true);
+  const more = variant('pooling-sweep.yaml', (t) => t.replace('wordPooling: [mean, first, max]', 'wordPooling: [mean, first, max, last]'));
+  made.push(more);
+  const second = await runPipeline(parsePipeline(more), { out });
+  expect(second.ran).toEqual(['distill[layers=-1,wordPooling=last]', 'distill[layers=1,wordPooling=last]', 'similarity']);
+  expect(second.cached).toHaveLength(6);
+});
+
+test('compare-static-dynamic: both baselines trained, BERT distilled, all scored, and the report written', async () => {
+  const out = tmpDir('pipe-compare');
+  const run = await runPipeline(parsePipeline(path.join(PIPELINES, 'compare-static-dynamic.yaml')), { out });
+  expect(run.ran).toEqual(['word2vec', 'glove', 'distill', 'scores', 'report']);
+  const rows = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  expect([...new Set(rows.filter((r: any) => r.step === 'scores').map((r: any) => r.vectors))]).toEqual(['word2vec', 'glove', 'distill']);
+  const reportDir = run.variants.find((v) => v.id === 'report')!.outputs.report;
+  const report = JSON.parse(fs.readFileSync(path.join(reportDir, 'report.json'), 'utf8'));
+  expect(report.embeddings.map((e: any) => e.name)).toEqual(expect.arrayContaining(['word2vec.vec', 'glove.vec']));
+  expect(fs.existsSync(path.join(reportDir, 'index.html'))).toBe(true);
+});

@@ -38,6 +38,8 @@ export interface PipelineRun {
 }
 
 const REF = /\$\{([^}]+)\}/g;
+/** Part of every step's hash: another ctxembed version may compute other results. */
+const VERSION: string = require('../../package.json').version;
 const DONE_FILE = 'step.json';
 const BIG_FILE = 64 * 1024 * 1024;
 
@@ -130,7 +132,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions): Prom
     for (const upstream of upstreamChoices) {
       for (const sweep of combinations(step.sweep)) {
         const params: Record<string, ParamValue> = {};
-        const h = crypto.createHash('sha256').update(JSON.stringify({ kind: step.run, sweep }));
+        const h = crypto.createHash('sha256').update(JSON.stringify({ version: VERSION, kind: step.run, sweep }));
         for (const [key, raw] of Object.entries({ ...step.with, ...sweep })) {
           const schema = kind.params[key];
           let value: ParamValue;
@@ -180,7 +182,8 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions): Prom
         fs.mkdirSync(v.dir, { recursive: true });
         log(`${v.id}: running ${v.step.run}`);
         const began = Date.now();
-        result = await kind.run(v.params, { dir: v.dir, log: (m) => log(`${v.id}: ${m}`) });
+        const label = (x: string) => run.variants.find((u) => Object.values(u.outputs).includes(x))?.id ?? x;
+        result = await kind.run(v.params, { dir: v.dir, log: (m) => log(`${v.id}: ${m}`), label });
         fs.writeFileSync(done, JSON.stringify({ id: v.id, kind: v.step.run, params: v.params, ...result, seconds: (Date.now() - began) / 1000 }, null, 1));
         run.ran.push(v.id);
       }

@@ -8,12 +8,17 @@ import * as path from 'path';
 import { loadContextualModel } from '../contextual/model';
 import { embedFolder } from '../embed-folder';
 import { evaluateAnalogies } from '../compare/analogy';
+import { compareEmbeddings } from '../compare/compare';
+import { contextuality } from '../compare/contextuality';
+import { distillStatic } from '../compare/distill';
+import { writeReport } from '../compare/report';
 import { evaluateWordSimilarity } from '../compare/word-similarity';
 import { queryIndex } from '../query';
 import { saveVectors } from '../static/formats';
 import { resolveVectors } from '../static/pretrained';
 import { trainGloVe } from '../static/glove/train';
 import { trainWord2Vec } from '../static/word2vec/train';
+import { InputError } from '../errors';
 import { LEVELS, OUTPUT_FORMATS } from '../store/rows';
 import { LAYER_AGGREGATIONS } from '../pooling/layers';
 import { SEQUENCE_POOLINGS } from '../pooling/sequence';
@@ -32,6 +37,8 @@ export interface StepContext {
   /** This step's own output folder (empty when the step starts). */
   dir: string;
   log: (message: string) => void;
+  /** A short name for a parameter value: the step variant whose output it is, or the value itself. */
+  label: (value: string) => string;
 }
 
 type Schema = Record<string, unknown> & { path?: boolean; model?: boolean };
@@ -130,6 +137,88 @@ export const STEP_KINDS: Record<string, StepKind> = {
       return { outputs: { vectors: file } };
     },
   },
+  distill: {
+    describe: 'Static vectors distilled from a contextual model: mean over corpus occurrences (ctxembed distill)',
+    params: {
+      model: modelParam,
+      corpus: pathParam,
+      layers: layersParam,
+      minCount: int,
+      maxContexts: int,
+      wordPooling: { enum: WORD_POOLINGS },
+    },
+    required: ['model', 'corpus'],
+    outputs: ['vectors'],
+    async run(p, ctx) {
+      const model = await loadContextualModel({ model: p.model });
+      try {
+        const layers = await distillStatic(model, p.corpus, { layers: p.layers ?? '-1', minCount: p.minCount, maxContexts: p.maxContexts, wordPooling: p.wordPooling });
+        if (layers.length !== 1) throw new InputError(`distill in a pipeline takes one layer per variant (sweep layers for several), got ${layers.length}`);
+        const file = path.join(ctx.dir, 'vectors.vec');
+        saveVectors(layers[0].vectors, file);
+        ctx.log(`${layers[0].vectors.words.length} words from layer ${layers[0].layer}`);
+        return { outputs: { vectors: file } };
+      } finally {
+        await model.dispose();
+      }
+    },
+  },
+  contextuality: {
+    describe: 'How contextual the vectors of each layer are (Ethayarajh 2019)',
+    params: { model: modelParam, corpus: pathParam, layers: layersParam, minOccurrences: int, maxContexts: int, sampleSize: int, seed: { type: 'integer' } },
+    required: ['model', 'corpus'],
+    outputs: ['measures'],
+    async run(p, ctx) {
+      const model = await loadContextualModel({ model: p.model });
+      try {
+        const { model: _m, corpus, ...options } = p;
+        const layers = await contextuality(model, corpus, { ...options, layers: p.layers ?? 'all' });
+        const file = path.join(ctx.dir, 'contextuality.json');
+        fs.writeFileSync(file, JSON.stringify(layers, null, 1));
+        return { outputs: { measures: file }, results: layers.map((l) => ({ ...l })) };
+      } finally {
+        await model.dispose();
+      }
+    },
+  },
+  compare: {
+    describe: 'Static and contextual embeddings side by side, with the HTML report (ctxembed compare)',
+    params: {
+      static: { type: 'array', items: str },
+      model: modelParam,
+      corpus: pathParam,
+      wordsim: paths,
+      analogy: pathParam,
+      senses: pathParam,
+      layers: layersParam,
+      neighbours: { type: 'array', items: str },
+      minCount: int,
+      maxContexts: int,
+      seed: { type: 'integer' },
+    },
+    gather: ['static'],
+    outputs: ['report'],
+    async run(p, ctx) {
+      // Upstream vectors under their steps' names, which the report shows.
+      const inputs = path.join(ctx.dir, 'inputs');
+      fs.mkdirSync(inputs, { recursive: true });
+      const statics = ((p.static as string[]) ?? []).map((v) => {
+        const label = ctx.label(v);
+        if (label === v) return v;
+        const link = path.join(inputs, `${label.replace(/[^\w.=,-]+/g, '_')}${path.extname(v)}`);
+        fs.symlinkSync(v, link);
+        return link;
+      });
+      const report = await compareEmbeddings({ ...p, static: statics, layers: p.layers === undefined ? undefined : String(p.layers), quiet: true } as any);
+      const dir = path.join(ctx.dir, 'report');
+      await writeReport(report, dir);
+      const results: ResultRow[] = report.embeddings.flatMap((e) => [
+        ...e.wordsim.map((w) => ({ embedding: e.name, kind: e.kind, layer: e.layer ?? '', dataset: path.basename(w.dataset), metric: 'spearman', value: w.spearman })),
+        ...(e.analogy ? [{ embedding: e.name, kind: e.kind, layer: e.layer ?? '', dataset: path.basename(e.analogy.dataset), metric: 'analogy', value: e.analogy.accuracy }] : []),
+      ]);
+      return { outputs: { report: dir }, results };
+    },
+  },
   eval: {
     describe: 'Word similarity and analogies of vectors (ctxembed eval)',
     params: {
@@ -146,11 +235,11 @@ export const STEP_KINDS: Record<string, StepKind> = {
         const kv = resolveVectors(name);
         for (const file of (p.wordsim as string[]) ?? []) {
           const r = evaluateWordSimilarity(kv, file);
-          results.push({ vectors: name, dataset: path.basename(file), metric: 'spearman', value: r.spearman, pairs: r.pairs, oov: r.oov });
+          results.push({ vectors: ctx.label(name), dataset: path.basename(file), metric: 'spearman', value: r.spearman, pairs: r.pairs, oov: r.oov });
         }
         if (p.analogy) {
           const r = evaluateAnalogies(kv, p.analogy);
-          results.push({ vectors: name, dataset: path.basename(p.analogy), metric: 'analogy', value: r.accuracy, pairs: r.total, oov: r.oov });
+          results.push({ vectors: ctx.label(name), dataset: path.basename(p.analogy), metric: 'analogy', value: r.accuracy, pairs: r.total, oov: r.oov });
         }
       }
       const file = path.join(ctx.dir, 'scores.json');
