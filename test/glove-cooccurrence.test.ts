@@ -1,6 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as runs from '../src/static/glove/cooccurrence-runs';
 import { Cooccurrences, countCooccurrences } from '../src/static/glove/cooccurrences';
 import { seededRandom } from '../src/static/glove/random';
+import { corpusIds } from '../src/static/glove/train';
+import { buildVocabulary } from '../src/static/vocab';
+import { FIXTURES_DIR, tmpDir } from './fixtures';
 
 function asMap(c: Cooccurrences): Map<string, number> {
   const m = new Map<string, number>();
@@ -80,5 +85,53 @@ describe('countCooccurrences', () => {
       }
       expect(asMap(spilled)).toEqual(naive);
     });
+  });
+});
+
+describe('counting real text, vocabulary to word pairs', () => {
+  // The first 400 lines of the Brown fixture (some 8,000 words).
+  const CORPUS = path.join(tmpDir('glove-cooccur'), 'brown-400.txt');
+  const text = fs.readFileSync(path.join(FIXTURES_DIR, 'glove', 'brown-800.txt'), 'utf8').split('\n').slice(0, 400).join('\n') + '\n';
+  let want: Map<string, number>;
+  beforeAll(() => {
+    fs.writeFileSync(CORPUS, text);
+    want = naiveCounts(3);
+  });
+
+  /** A naive count keyed by the words themselves: out-of-vocabulary words dropped first, window 10, 1 / distance. */
+  function naiveCounts(minCount: number): Map<string, number> {
+    const lines = text.split('\n').map((l) => l.split(/\s+/).filter((w) => w !== ''));
+    const freq = new Map<string, number>();
+    for (const l of lines) for (const w of l) freq.set(w, (freq.get(w) ?? 0) + 1);
+    const X = new Map<string, number>();
+    for (const l of lines) {
+      const kept = l.filter((w) => freq.get(w)! >= minCount);
+      for (let j = 0; j < kept.length; j++) {
+        for (let d = 1; d <= 10 && j - d >= 0; d++) {
+          const [u, v] = [kept[j - d], kept[j]].sort();
+          X.set(`${u} ${v}`, (X.get(`${u} ${v}`) ?? 0) + (u === v ? 2 : 1) / d);
+        }
+      }
+    }
+    return X;
+  }
+
+  test.each([
+    ['in memory', 1e9],
+    ['spilled to sorted runs and merged', 1],
+  ])('the pipeline (vocabulary ids, reused line buffer, %s) gives the naive counts of the word pairs', async (_name, memoryBytes) => {
+    const vocabulary = await buildVocabulary(CORPUS, { minCount: 3, tokenizer: 'whitespace' });
+    const c = await countCooccurrences(corpusIds(CORPUS, vocabulary, 'whitespace'), { window: 10, memoryBytes });
+    const got = new Map<string, number>();
+    for (let k = 0; k < c.a.length; k++) {
+      const [u, v] = [vocabulary.words[c.a[k]], vocabulary.words[c.b[k]]].sort();
+      got.set(`${u} ${v}`, c.x[k]);
+    }
+    expect(got.size).toBe(want.size);
+    expect(want.size).toBeGreaterThan(15000);
+    for (const [pair, x] of want) expect(Math.abs((got.get(pair) ?? 0) - x)).toBeLessThanOrEqual(1e-9 * x);
+    // a few pairs by hand-checkable name
+    expect(got.get('of the')).toBeCloseTo(want.get('of the')!, 9);
+    expect(got.get('the the')).toBeCloseTo(want.get('the the')!, 9);
   });
 });

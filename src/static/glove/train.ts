@@ -82,7 +82,7 @@ export async function trainGloVe(corpus: string | string[], options: GloVeOption
 }
 
 /** The corpus lines as word ids, out-of-vocabulary words dropped (so they take no place in windows, as in GloVe). */
-async function* corpusIds(corpus: string | string[], vocabulary: Vocabulary, tokenizer: TokenizerName | undefined): AsyncGenerator<Int32Array> {
+export async function* corpusIds(corpus: string | string[], vocabulary: Vocabulary, tokenizer: TokenizerName | undefined): AsyncGenerator<Int32Array> {
   const ids = new Int32Array(64 * 1024);
   for await (const sentence of readSentences(corpus, { tokenizer })) {
     let n = 0;
