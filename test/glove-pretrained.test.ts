@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, UsageError } from '../src/errors';
 import { loadVectors } from '../src/static/formats';
-import { resolveVectors } from '../src/static/pretrained';
+import { ctxembedCacheDir, resolveVectors } from '../src/static/pretrained';
 import { ROOT, SHARED, sharedAvailable, tmpDir } from './fixtures';
 
 // The converted cache lives in the repository's .cache/ so test runs share it (first conversion ~20 s).
@@ -37,19 +37,21 @@ describe('GloVe text files', () => {
 });
 
 describe('glove:6B-100d', () => {
-  test('loads from the cache in well under a second: 341,479 words × 100, queen near king', () => {
+  // Load time is measured by scripts/bench-glove.ts, not asserted here: this checks the cache is made once and reused.
+  test('converts once into the cache, then loads from it: 341,479 words × 100, queen near king', () => {
     resolveVectors('glove:6B-100d'); // converts on the first run
-    const t = Date.now();
+    const cached = fs.readdirSync(ctxembedCacheDir()).filter((f) => f.startsWith('glove-6B-100d.')).map((f) => path.join(ctxembedCacheDir(), f));
+    expect(cached).toHaveLength(1);
+    const made = fs.statSync(cached[0]).mtimeMs;
     const kv = resolveVectors('glove:6B-100d');
-    const seconds = (Date.now() - t) / 1000;
-    expect(seconds).toBeLessThan(2); // < 1 s on an idle machine; slack for loaded CI
+    expect(fs.statSync(cached[0]).mtimeMs).toBe(made);
     expect(kv.size).toBe(341479);
     expect(kv.dim).toBe(100);
     expect(kv.words.slice(0, 4)).toEqual(['the', ',', '.', 'of']);
     // GloVe 6B's published value for "the" (glove.6B.100d.txt, first line)
     expect(kv.vector('the')[0]).toBeCloseTo(-0.038194, 6);
     expect(kv.mostSimilar('king', 10).map((n) => n.word)).toContain('queen');
-  });
+  }, 300000);
 
   const maybe = sharedAvailable('eval') ? test : test.skip;
   maybe('ctxembed eval gives gensim\'s WordSim-353 0.533, SimLex-999 0.298, analogy 0.635', () => {
