@@ -4,9 +4,14 @@ import { main } from '../src/cli/main';
 import { loadVectors } from '../src/static/formats';
 import { initParameters, trainEntries } from '../src/static/glove/adagrad';
 import { entryViews, weighting } from '../src/static/glove/entries';
+import { gloveKernelModule, gloveLayout, instantiateGloVeKernel } from '../src/static/glove/kernel';
 import { seededRandom } from '../src/static/glove/random';
 import { trainGloVe } from '../src/static/glove/train';
+import { sharedMemory } from '../src/static/word2vec/kernel';
+import { ensureGloVeKernelBuilt } from './build-kernel';
 import { FIXTURES_DIR, tmpDir } from './fixtures';
+
+beforeAll(() => ensureGloVeKernelBuilt());
 
 const CORPUS = path.join(FIXTURES_DIR, 'glove', 'brown-800.txt');
 
@@ -40,6 +45,69 @@ describe('one AdaGrad step (trainEntries)', () => {
   });
 });
 
+describe('the WebAssembly kernel', () => {
+  // 40 words, 10 dimensions (rows padded to 12 + 4): the same AdaGrad pass as the plain JS
+  // reference above, from the same start over the same entries, to float32 rounding.
+  const V = 40;
+  const dim = 10;
+  const n = 3000;
+  const random = seededRandom(11);
+  const ref = initParameters(V, dim, random);
+  const e = entryViews(new SharedArrayBuffer(n * 16));
+  for (let k = 0; k < n; k++) {
+    const x = 0.2 + 300 * random() ** 3;
+    e.ids.set([Math.floor(V * random()), Math.floor(V * random())], 4 * k);
+    e.values.set([Math.log(x), weighting(x, 100, 0.75)], 4 * k + 2);
+  }
+
+  test('one pass matches trainEntries (weights, biases, squared gradients, cost); padding stays zero', () => {
+    const layout = gloveLayout(V, dim, n);
+    expect(layout.stride).toBe(16);
+    const memory = sharedMemory(layout.pages);
+    const W = new Float32Array(memory.buffer, layout.weights, 2 * V * layout.stride);
+    const G = new Float32Array(memory.buffer, layout.gradsq, 2 * V * layout.stride).fill(1);
+    for (let r = 0; r < 2 * V; r++) {
+      W.set(ref.weights.subarray(r * (dim + 1), r * (dim + 1) + dim), r * layout.stride);
+      W[r * layout.stride + layout.stride - 4] = ref.weights[r * (dim + 1) + dim];
+    }
+    new Int32Array(memory.buffer, layout.entries, 4 * n).set(e.ids);
+    const kernel = instantiateGloVeKernel(gloveKernelModule(), memory, layout, V);
+    const cost = kernel.train(0, n, 0.05);
+    const want = trainEntries(ref, e.ids, e.values, 0, n, 0.05);
+    expect(cost).toBeGreaterThan(1);
+    expect(Math.abs(cost - want)).toBeLessThan(1e-4 * want);
+    let moved = 0;
+    for (let r = 0; r < 2 * V; r++) {
+      for (let d = 0; d <= dim; d++) {
+        const k = d < dim ? r * layout.stride + d : r * layout.stride + layout.stride - 4;
+        const j = r * (dim + 1) + d;
+        expect(Math.abs(W[k] - ref.weights[j])).toBeLessThan(1e-4 * (1 + Math.abs(ref.weights[j])));
+        expect(Math.abs(G[k] - ref.gradsq[j])).toBeLessThan(1e-4 * ref.gradsq[j]);
+        if (G[k] > 1) moved++;
+      }
+      expect(Array.from(W.subarray(r * layout.stride + dim, r * layout.stride + layout.stride - 4))).toEqual([0, 0]);
+    }
+    expect(moved).toBeGreaterThan(V * dim);
+  });
+
+  test('shuffle permutes whole entries within [from, to) and leaves the rest', () => {
+    const layout = gloveLayout(1, 4, 100);
+    const memory = sharedMemory(layout.pages);
+    const ids = new Int32Array(memory.buffer, layout.entries, 400);
+    for (let k = 0; k < 400; k++) ids[k] = (k >> 2) * 10 + (k & 3);
+    instantiateGloVeKernel(gloveKernelModule(), memory, layout, 1).shuffle(10, 90, 12345n);
+    const seen: number[] = [];
+    for (let k = 0; k < 100; k++) {
+      const first = ids[4 * k];
+      expect(Array.from(ids.subarray(4 * k, 4 * k + 4))).toEqual([first, first + 1, first + 2, first + 3]);
+      if (k < 10 || k >= 90) expect(first).toBe(k * 10);
+      seen.push(first / 10);
+    }
+    expect(seen.slice(10, 90)).not.toEqual(Array.from({ length: 80 }, (_, k) => k + 10));
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, k) => k));
+  });
+});
+
 describe('trainGloVe', () => {
   const small = { minCount: 3, window: 5, dim: 16, epochs: 6, tokenizer: 'whitespace' as const };
 
@@ -50,6 +118,28 @@ describe('trainGloVe', () => {
     expect(r.costs[5]).toBeLessThan(0.85 * r.costs[0]);
     expect(r.vectors.size).toBe(r.vocabulary.size);
     expect(r.vectors.words).toEqual(r.vocabulary.words);
+  });
+
+  test('on a synthetic corpus of word groups, the nearest neighbours of each word are its group (vocabulary rows to output rows)', async () => {
+    // 8 groups of 5 words; each line draws 12 words from one group, so words co-occur only within
+    // their group. Group sizes differ in frequency, so a mix-up of vocabulary ids and rows shows.
+    const dir = tmpDir('glove-groups');
+    const file = path.join(dir, 'groups.txt');
+    const random = seededRandom(3);
+    const lines: string[] = [];
+    for (let l = 0; l < 1500; l++) {
+      const g = Math.floor(8 * random() ** 1.5);
+      lines.push(Array.from({ length: 12 }, () => `g${g}w${Math.floor(5 * random())}`).join(' '));
+    }
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const r = await trainGloVe(file, { tokenizer: 'whitespace', minCount: 1, window: 5, dim: 16, xMax: 10, epochs: 30, threads: 2, seed: 2 });
+    expect(r.vectors.size).toBe(40);
+    let right = 0;
+    for (const w of r.vectors.words) {
+      const group = w.slice(0, 2);
+      right += r.vectors.mostSimilar(w, 4).filter((n) => n.word.startsWith(group)).length;
+    }
+    expect(right / (40 * 4)).toBeGreaterThan(0.95);
   });
 
   test('a seeded single-thread run is deterministic, and the seed matters', async () => {

@@ -10,6 +10,8 @@ export const ENTRY_WORDS = 4;
 
 export interface Entries {
   buffer: SharedArrayBuffer;
+  /** Where entry 0 starts in `buffer`. */
+  byteOffset: number;
   /** Word i at 4k, context j at 4k + 1. */
   ids: Int32Array;
   /** log X at 4k + 2, f(X) at 4k + 3. */
@@ -17,8 +19,17 @@ export interface Entries {
   length: number;
 }
 
-export function entryViews(buffer: SharedArrayBuffer): Entries {
-  return { buffer, ids: new Int32Array(buffer), values: new Float32Array(buffer), length: buffer.byteLength / (4 * ENTRY_WORDS) };
+/** Views of `length` entries from `byteOffset` (all of the buffer by default). */
+export function entryViews(buffer: SharedArrayBuffer, byteOffset = 0, length = (buffer.byteLength - byteOffset) / (4 * ENTRY_WORDS)): Entries {
+  const words = length * ENTRY_WORDS;
+  return { buffer, byteOffset, ids: new Int32Array(buffer, byteOffset, words), values: new Float32Array(buffer, byteOffset, words), length };
+}
+
+/** The number of training entries of `c`: two per pair, one per word with itself. */
+export function countEntries(c: Cooccurrences): number {
+  let n = 0;
+  for (let k = 0; k < c.a.length; k++) n += c.a[k] === c.b[k] ? 1 : 2;
+  return n;
 }
 
 /** The weighting function f(x) = min(1, (x / xMax)^alpha). */
@@ -26,10 +37,11 @@ export function weighting(x: number, xMax: number, alpha: number): number {
   return x < xMax ? Math.pow(x / xMax, alpha) : 1;
 }
 
-export function buildEntries(c: Cooccurrences, xMax: number, alpha: number): Entries {
-  let n = 0;
-  for (let k = 0; k < c.a.length; k++) n += c.a[k] === c.b[k] ? 1 : 2;
-  const e = entryViews(new SharedArrayBuffer(n * 4 * ENTRY_WORDS));
+/** The entries of `c` in its order, written into `into` (countEntries(c) long) or a new buffer. */
+export function buildEntries(c: Cooccurrences, xMax: number, alpha: number, into?: Entries): Entries {
+  const n = countEntries(c);
+  if (into && into.length !== n) throw new Error(`buildEntries: room for ${into.length} entries, ${n} needed`);
+  const e = into ?? entryViews(new SharedArrayBuffer(n * 4 * ENTRY_WORDS));
   let o = 0;
   const put = (i: number, j: number, logX: number, f: number) => {
     e.ids[o] = i;

@@ -1,6 +1,7 @@
 /**
  * GloVe training end to end: vocabulary, co-occurrence counting, shuffled training entries, then
- * AdaGrad epochs on worker threads over shared parameters. The result is the vectors W + W~.
+ * AdaGrad epochs on worker threads (a WebAssembly SIMD kernel) over parameters and entries in one
+ * shared WebAssembly memory. The result is the vectors W + W~.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -8,9 +9,10 @@ import { Worker } from 'worker_threads';
 import { TokenizerName, readSentences } from '../corpus';
 import { KeyedVectors } from '../keyed-vectors';
 import { Vocabulary, buildVocabulary } from '../vocab';
-import { GloVeParameters, initParameters } from './adagrad';
+import { sharedMemory } from '../word2vec/kernel';
 import { countCooccurrences } from './cooccurrences';
-import { buildEntries, shuffleEntries } from './entries';
+import { buildEntries, countEntries, entryViews } from './entries';
+import { GloVeLayout, gloveKernelModule, gloveLayout, instantiateGloVeKernel } from './kernel';
 import { deriveSeed, seededRandom } from './random';
 import type { EpochMessage, TrainingWorkerData } from './worker';
 
@@ -70,15 +72,41 @@ export async function trainGloVe(corpus: string | string[], options: GloVeOption
   const cooccurrences = await countCooccurrences(corpusIds(corpus, vocabulary, o.tokenizer), { window: o.window, memoryBytes: o.memoryBytes, tmpDir: o.tmpDir });
   phaseDone('cooccurrence');
 
-  const entries = buildEntries(cooccurrences, o.xMax, o.alpha);
-  shuffleEntries(entries.ids, 0, entries.length, seededRandom(deriveSeed(o.seed, 0)));
+  const count = countEntries(cooccurrences);
+  const layout = gloveLayout(vocabulary.size, o.dim, count);
+  const memory = sharedMemory(layout.pages);
+  const module = gloveKernelModule();
+  buildEntries(cooccurrences, o.xMax, o.alpha, entryViews(memory.buffer, layout.entries, count));
+  instantiateGloVeKernel(module, memory, layout, vocabulary.size).shuffle(0, count, BigInt(deriveSeed(o.seed, 0)) + 1n);
   phaseDone('shuffle');
 
-  const params = initParameters(vocabulary.size, o.dim, seededRandom(deriveSeed(o.seed, 1)));
-  const costs = await runEpochs(params, entries.buffer, entries.length, o);
+  initParameters(memory.buffer, layout, vocabulary.size, o.dim, seededRandom(deriveSeed(o.seed, 1)));
+  const shared: SharedParameters = { module, memory, layout, vocabSize: vocabulary.size };
+  const costs = await runEpochs(shared, count, o);
   phaseDone('training');
 
-  return { vectors: sumWordAndContextVectors(params, vocabulary.words), vocabulary, entries: entries.length, costs, seconds };
+  return { vectors: sumWordAndContextVectors(memory.buffer, layout, vocabulary.size, o.dim, vocabulary.words), vocabulary, entries: count, costs, seconds };
+}
+
+/**
+ * Vectors uniform in [-0.5, 0.5) / dim, biases too, squared-gradient sums 1 (as glove.c); the
+ * draws go row by row, the vector then the bias. The rows' padding stays zero.
+ */
+export function initParameters(buffer: SharedArrayBuffer, l: GloVeLayout, vocabSize: number, dim: number, random: () => number): void {
+  const weights = new Float32Array(buffer, l.weights, 2 * vocabSize * l.stride);
+  const bias = l.stride - 4;
+  for (let r = 0, o = 0; r < 2 * vocabSize; r++, o += l.stride) {
+    for (let d = 0; d < dim; d++) weights[o + d] = (random() - 0.5) / dim;
+    weights[o + bias] = (random() - 0.5) / dim;
+  }
+  new Float32Array(buffer, l.gradsq, 2 * vocabSize * l.stride).fill(1);
+}
+
+interface SharedParameters {
+  module: TrainingWorkerData['module'];
+  memory: TrainingWorkerData['memory'];
+  layout: GloVeLayout;
+  vocabSize: number;
 }
 
 /** The corpus lines as word ids, out-of-vocabulary words dropped (so they take no place in windows, as in GloVe). */
@@ -94,11 +122,11 @@ export async function* corpusIds(corpus: string | string[], vocabulary: Vocabula
   }
 }
 
-async function runEpochs(params: GloVeParameters, entries: SharedArrayBuffer, count: number, o: Required<Pick<GloVeOptions, 'threads' | 'epochs' | 'learningRate' | 'seed'>> & GloVeOptions): Promise<number[]> {
+async function runEpochs(shared: SharedParameters, count: number, o: Required<Pick<GloVeOptions, 'threads' | 'epochs' | 'learningRate' | 'seed'>> & GloVeOptions): Promise<number[]> {
   const threads = Math.max(1, Math.min(o.threads, count));
   const workers: Worker[] = [];
   for (let t = 0; t < threads; t++) {
-    const data: TrainingWorkerData = { params, entries, from: Math.floor((count * t) / threads), to: Math.floor((count * (t + 1)) / threads), learningRate: o.learningRate, seed: deriveSeed(o.seed, 2, t) };
+    const data: TrainingWorkerData = { ...shared, from: Math.floor((count * t) / threads), to: Math.floor((count * (t + 1)) / threads), learningRate: o.learningRate, seed: deriveSeed(o.seed, 2, t) };
     workers.push(startWorker(data));
   }
   try {
@@ -141,12 +169,12 @@ function startWorker(workerData: TrainingWorkerData): Worker {
 }
 
 /** W + W~ without the biases: GloVe's usual output (glove.c --model 2). */
-function sumWordAndContextVectors(p: GloVeParameters, words: string[]): KeyedVectors {
-  const { dim, vocabSize, weights } = p;
-  const row = dim + 1;
+function sumWordAndContextVectors(buffer: SharedArrayBuffer, l: GloVeLayout, vocabSize: number, dim: number, words: string[]): KeyedVectors {
+  const weights = new Float32Array(buffer, l.weights, 2 * vocabSize * l.stride);
+  const contexts = vocabSize * l.stride;
   const vectors = new Float32Array(vocabSize * dim);
   for (let i = 0; i < vocabSize; i++) {
-    for (let d = 0; d < dim; d++) vectors[i * dim + d] = weights[i * row + d] + weights[(vocabSize + i) * row + d];
+    for (let d = 0; d < dim; d++) vectors[i * dim + d] = weights[i * l.stride + d] + weights[contexts + i * l.stride + d];
   }
   return new KeyedVectors(words, dim, vectors);
 }

@@ -1,15 +1,18 @@
 /**
  * A training worker: owns a slice of the shared entries, and each epoch shuffles it and runs
- * AdaGrad over it on the shared parameters, lock-free (Hogwild, as glove.c's threads do).
+ * AdaGrad over it with the WebAssembly kernel on the shared parameters, lock-free (Hogwild, as
+ * glove.c's threads do).
  */
 import { parentPort, workerData } from 'worker_threads';
-import { GloVeParameters, trainEntries } from './adagrad';
-import { entryViews, shuffleEntries } from './entries';
-import { deriveSeed, seededRandom } from './random';
+import type { WasmMemory, WasmModule } from '../word2vec/kernel';
+import { GloVeLayout, instantiateGloVeKernel } from './kernel';
+import { deriveSeed } from './random';
 
 export interface TrainingWorkerData {
-  params: GloVeParameters;
-  entries: SharedArrayBuffer;
+  module: WasmModule;
+  memory: WasmMemory;
+  layout: GloVeLayout;
+  vocabSize: number;
   from: number;
   to: number;
   learningRate: number;
@@ -21,10 +24,10 @@ export type EpochMessage = number;
 
 if (parentPort) {
   const data = workerData as TrainingWorkerData;
-  const { ids, values } = entryViews(data.entries);
+  const kernel = instantiateGloVeKernel(data.module, data.memory, data.layout, data.vocabSize);
   const port = parentPort;
   port.on('message', (epoch: EpochMessage) => {
-    shuffleEntries(ids, data.from, data.to, seededRandom(deriveSeed(data.seed, epoch)));
-    port.postMessage(trainEntries(data.params, ids, values, data.from, data.to, data.learningRate));
+    kernel.shuffle(data.from, data.to, BigInt(deriveSeed(data.seed, epoch)) * 0x9e3779b97f4a7c15n + 1n);
+    port.postMessage(kernel.train(data.from, data.to, data.learningRate));
   });
 }
