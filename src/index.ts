@@ -25,7 +25,7 @@ export * from './store/rows';
 export { readNpy } from './store/npy';
 export { readManifest } from './store/manifest';
 export { queryIndex } from './query';
-export type { QueryHit, QueryOptions } from './query';
+export type { QueryHit, IndexQueryOptions } from './query';
 export { parsePipeline } from './pipeline/spec';
 export { runPipeline } from './pipeline/runner';
 export { STEP_KINDS } from './pipeline/steps';

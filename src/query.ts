@@ -9,7 +9,7 @@ import { Manifest, readManifest } from './store/manifest';
 import { EmbeddingRow, Level } from './store/rows';
 import { scanRows } from './store/scan';
 
-export interface QueryOptions extends Omit<ModelOptions, 'model' | 'dtype'> {
+export interface IndexQueryOptions extends Omit<ModelOptions, 'model' | 'dtype'> {
   k?: number;
   /** Which rows to search: sentence rows when the folder has them, else document rows. */
   level?: Level;
@@ -32,7 +32,7 @@ function searchLevel(manifest: Manifest, dir: string, asked?: Level): Level {
 }
 
 /** Top-k rows by cosine similarity to `text`, best first. */
-export async function queryIndex(dir: string, text: string, options: QueryOptions = {}): Promise<QueryHit[]> {
+export async function queryIndex(dir: string, text: string, options: IndexQueryOptions = {}): Promise<QueryHit[]> {
   const manifest = readManifest(dir);
   if (!manifest) throw new InputError(`${dir}: no manifest.json; make the index with ctxembed embed --out ${dir}`);
   const level = searchLevel(manifest, dir, options.level);
