@@ -13,7 +13,7 @@ export function withModelOptions<T>(y: Argv<T>) {
     .option('dtype', { choices: ['fp32', 'q8'] as const, default: 'fp32' as ModelDtype, describe: 'Which ONNX file: onnx/model.onnx (fp32) or onnx/model_quantized.onnx (q8)' })
     .option('offline', { type: 'boolean', default: false, describe: 'Never use the network (also HF_HUB_OFFLINE=1)' })
     .option('cache-dir', { type: 'string', describe: 'Where downloaded models are cached (Transformers.js cache by default)' })
-    .option('threads', { type: 'number', describe: 'onnxruntime threads (default: all cores)' });
+    .option('threads', { type: 'number', describe: 'onnxruntime threads (default: every CPU)' });
 }
 
 export function withWindowOptions<T>(y: Argv<T>) {

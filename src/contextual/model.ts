@@ -3,6 +3,7 @@
  * Transformers.js (AutoTokenizer, AutoModel) on onnxruntime-node.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { AutoModel, AutoTokenizer, env } from '@huggingface/transformers';
 import type { InferenceSession } from 'onnxruntime-node';
@@ -21,7 +22,7 @@ export interface ModelOptions {
   /** Forbid the network; also set by HF_HUB_OFFLINE=1. */
   offline?: boolean;
   cacheDir?: string;
-  /** onnxruntime intra-op threads; its default (all cores) when unset. */
+  /** onnxruntime intra-op threads (default: every CPU Node sees). */
   threads?: number;
 }
 
@@ -98,7 +99,13 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
   if (options.cacheDir) env.cacheDir = path.resolve(options.cacheDir);
   const cacheDir = env.cacheDir ?? '(Transformers.js default cache)';
 
-  const sessionOptions: InferenceSession.SessionOptions = { enableMemPattern: false, ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}) };
+  // onnxruntime's own default counts physical cores, one on a 2-vCPU machine: half the throughput.
+  // Memory patterns are cached per input shape, and batch shapes change every run: off.
+  const sessionOptions: InferenceSession.SessionOptions = {
+    intraOpNumThreads: options.threads ?? os.availableParallelism(),
+    interOpNumThreads: 1,
+    enableMemPattern: false,
+  };
   let hfTokenizer: any;
   let hfModel: any;
   try {
