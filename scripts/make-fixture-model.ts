@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
+import { seededRandom } from '../src/random';
 import { buildVocabulary, VocabKind, writeTokenizerFiles } from './fixture-tokenizer';
 
 export interface FixtureModelOptions {
@@ -40,20 +41,8 @@ const LAYER_NORM_EPS = 1e-12;
 /** Added to the attention scores of padding positions, as BERT exports do. */
 export const ATTENTION_MASK_VALUE = -3.4028234663852886e38;
 
-/** mulberry32: small, fast, seedable; enough for fixture weights. */
-function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeNormal(seed: number): () => number {
-  const uniform = makeRandom(seed);
+  const uniform = seededRandom(seed);
   return () => {
     const u = 1 - uniform();
     const v = uniform();

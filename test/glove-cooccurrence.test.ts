@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as runs from '../src/static/glove/cooccurrence-runs';
 import { Cooccurrences, countCooccurrences } from '../src/static/glove/cooccurrences';
-import { seededRandom } from '../src/static/glove/random';
+import { seededRandom } from '../src/random';
 import { corpusIds } from '../src/static/glove/train';
 import { buildVocabulary } from '../src/static/vocab';
 import { FIXTURES_DIR, tmpDir } from './fixtures';

@@ -5,7 +5,7 @@ import { loadVectors } from '../src/static/formats';
 import { initParameters, trainEntries } from '../src/static/glove/adagrad';
 import { entryViews, weighting } from '../src/static/glove/entries';
 import { gloveKernelModule, gloveLayout, instantiateGloVeKernel } from '../src/static/glove/kernel';
-import { seededRandom } from '../src/static/glove/random';
+import { seededRandom } from '../src/random';
 import { trainGloVe } from '../src/static/glove/train';
 import { sharedMemory } from '../src/static/word2vec/kernel';
 import { ensureGloVeKernelBuilt } from './build-kernel';

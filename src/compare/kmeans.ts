@@ -1,5 +1,5 @@
 /** k-means (Lloyd's algorithm, k-means++ seeding, a few seeded restarts) and cluster purity. */
-import { seededRandom } from '../static/glove/random';
+import { seededRandom } from '../random';
 
 export interface KMeansOptions {
   seed?: number;

@@ -4,7 +4,7 @@
  * iteration with deflation, and the components recovered from them (X = U Σ Vᵀ: scores U Σ,
  * directions Xᵀ U / σ).
  */
-import { seededRandom } from '../static/glove/random';
+import { seededRandom } from '../random';
 
 /** Row i · row j for every pair, after subtracting `center` from each row when given. */
 export function gramMatrix(rows: ArrayLike<number>[], center?: ArrayLike<number>): Float64Array {

@@ -13,7 +13,7 @@ import { sharedMemory } from '../word2vec/kernel';
 import { countCooccurrences } from './cooccurrences';
 import { buildEntries, countEntries, entryViews } from './entries';
 import { GloVeLayout, gloveKernelModule, gloveLayout, instantiateGloVeKernel } from './kernel';
-import { deriveSeed, seededRandom } from './random';
+import { deriveSeed, seededRandom } from '../../random';
 import type { EpochMessage, TrainingWorkerData } from './worker';
 
 export interface GloVeOptions {

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'worker_threads';
 import type { WasmMemory, WasmModule } from '../word2vec/kernel';
 import { GloVeLayout, instantiateGloVeKernel } from './kernel';
-import { deriveSeed } from './random';
+import { deriveSeed } from '../../random';
 
 export interface TrainingWorkerData {
   module: WasmModule;

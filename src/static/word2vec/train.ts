@@ -12,6 +12,7 @@ import { ResolvedOptions, Word2VecOptions, resolveOptions } from './args';
 import { WasmMemory, WasmModule, kernelModule, sharedMemory } from './kernel';
 import { Layout, computeLayout } from './layout';
 import { cumulativeTable, expTable, huffmanTree, keepProbabilities, sampleInts } from './tables';
+import { seededRandom } from '../../random';
 
 /** Words per unit of work a thread takes (gensim's batch_words). */
 const CHUNK_WORDS = 10000;
@@ -139,7 +140,7 @@ function fillMemory(buffer: ArrayBufferLike, l: Layout, vocab: Vocabulary, encod
   new Int32Array(buffer, l.sentenceStarts, encoded.starts.length).set(encoded.starts);
   // input vectors uniform in ±1/dim as gensim (word2vec.c: ±0.5/dim); output weights start at zero (fresh memory is zeroed)
   const syn0 = new Float32Array(buffer, l.syn0, v * l.stride);
-  const random = mulberry32(opts.seed);
+  const random = seededRandom(opts.seed);
   for (let i = 0; i < v; i++) {
     for (let d = 0; d < opts.dim; d++) syn0[i * l.stride + d] = (random() * 2 - 1) / opts.dim;
   }
@@ -152,17 +153,6 @@ function chunkBoundaries(starts: Int32Array): Int32Array {
     if (starts[s] - starts[out[out.length - 1]] >= CHUNK_WORDS || s === starts.length - 1) out.push(s);
   }
   return Int32Array.from(out);
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function runWorker(data: WorkerData): Promise<void> {

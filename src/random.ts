@@ -1,4 +1,4 @@
-/** A small seeded generator (mulberry32): the same seed gives the same shuffles and initial vectors. */
+/** A small seeded generator (mulberry32): the same seed gives the same shuffles, weights and initial vectors. */
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
