@@ -83,6 +83,10 @@ test('pooling-sweep: one variant per layer x pooling, all scored; a new sweep va
   const rows = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
   expect(rows.map((r: any) => r.vectors)).toEqual(first.ran.slice(0, 6));
   expect(rows.every((r: any) => r.metric === 'spearman' && Number.isFinite(r.value) && r.pairs > 0)).toBe(true);
+  // the comparison report, made of the eval step's scores
+  const report = JSON.parse(fs.readFileSync(path.join(out, 'report', 'report.json'), 'utf8'));
+  expect(report.embeddings.map((e: any) => [e.name, e.kind])).toEqual(first.ran.slice(0, 6).map((id) => [id, 'distilled']));
+  expect(fs.existsSync(path.join(out, 'report', 'index.html'))).toBe(true);
   const more = variant('pooling-sweep.yaml', (t) => t.replace('wordPooling: [mean, first, max]', 'wordPooling: [mean, first, max, last]'));
   made.push(more);
   const second = await runPipeline(parsePipeline(more), { out });
@@ -100,4 +104,5 @@ test('compare-static-dynamic: both baselines trained, BERT distilled, all scored
   const report = JSON.parse(fs.readFileSync(path.join(reportDir, 'report.json'), 'utf8'));
   expect(report.embeddings.map((e: any) => e.name)).toEqual(expect.arrayContaining(['word2vec.vec', 'glove.vec']));
   expect(fs.existsSync(path.join(reportDir, 'index.html'))).toBe(true);
+  expect(fs.readFileSync(path.join(out, 'report', 'report.json'), 'utf8')).toBe(fs.readFileSync(path.join(reportDir, 'report.json'), 'utf8'));
 });

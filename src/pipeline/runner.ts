@@ -2,12 +2,14 @@
  * Runs a pipeline spec: sweeps expand into variants, `${steps.X.output}` references order the
  * steps, and each variant's output is cached under a hash of its kind, parameters and inputs
  * (file contents, upstream hashes), so a rerun repeats only what changed. Writes the results
- * table (results.csv, results.json) beside the step folders.
+ * table (results.csv, results.json) and the comparison report (report/) beside the step folders.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
+import { writeReport } from '../compare/report';
+import type { EmbeddingScores, LayerContextuality } from '../compare/report-types';
 import { ParamValue, PipelineSpec, StepSpec } from './spec';
 import { ResultRow, STEP_KINDS } from './steps';
 
@@ -182,8 +184,9 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions): Prom
         fs.mkdirSync(v.dir, { recursive: true });
         log(`${v.id}: running ${v.step.run}`);
         const began = Date.now();
-        const label = (x: string) => run.variants.find((u) => Object.values(u.outputs).includes(x))?.id ?? x;
-        result = await kind.run(v.params, { dir: v.dir, log: (m) => log(`${v.id}: ${m}`), label });
+        const producer = (x: string) => run.variants.find((u) => Object.values(u.outputs).includes(x));
+        const label = (x: string) => producer(x)?.id ?? x;
+        result = await kind.run(v.params, { dir: v.dir, log: (m) => log(`${v.id}: ${m}`), label, producer: (x) => producer(x)?.step.run });
         fs.writeFileSync(done, JSON.stringify({ id: v.id, kind: v.step.run, params: v.params, ...result, seconds: (Date.now() - began) / 1000 }, null, 1));
         run.ran.push(v.id);
       }
@@ -194,7 +197,29 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions): Prom
     run.variants.push(...variants);
   }
   writeResults(out, run.results);
+  await writePipelineReport(out, run.variants);
   return run;
+}
+
+/**
+ * OUT/report: the report of the last compare step when there is one, else one made of every
+ * eval step's scores and contextuality step's measures.
+ */
+async function writePipelineReport(out: string, variants: Variant[]): Promise<void> {
+  const dir = path.join(out, 'report');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const compare = variants.filter((v) => v.step.run === 'compare').pop();
+  if (compare) {
+    fs.cpSync(compare.outputs.report, dir, { recursive: true });
+    return;
+  }
+  const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+  const embeddings: EmbeddingScores[] = variants.filter((v) => v.step.run === 'eval').flatMap((v) => read(v.outputs.scores));
+  const contextuality: LayerContextuality[] = variants.filter((v) => v.step.run === 'contextuality').flatMap((v) => read(v.outputs.measures));
+  if (embeddings.length === 0 && contextuality.length === 0) return;
+  const datasets = [...new Set(embeddings.flatMap((e) => e.wordsim.map((w) => w.dataset)))];
+  const analogy = embeddings.find((e) => e.analogy)?.analogy?.dataset;
+  await writeReport({ tool: 'ctxembed', created: new Date().toISOString(), datasets: { wordsim: datasets, ...(analogy ? { analogy } : {}) }, embeddings, contextuality }, dir);
 }
 
 function csvCell(v: string | number | undefined): string {

@@ -7,12 +7,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadContextualModel } from '../contextual/model';
 import { embedFolder } from '../embed-folder';
-import { evaluateAnalogies } from '../compare/analogy';
-import { compareEmbeddings } from '../compare/compare';
+import { compareEmbeddings, scoreVectors } from '../compare/compare';
+import type { EmbeddingScores } from '../compare/report-types';
 import { contextuality } from '../compare/contextuality';
 import { distillStatic } from '../compare/distill';
 import { writeReport } from '../compare/report';
-import { evaluateWordSimilarity } from '../compare/word-similarity';
 import { queryIndex } from '../query';
 import { saveVectors } from '../static/formats';
 import { resolveVectors } from '../static/pretrained';
@@ -39,6 +38,8 @@ export interface StepContext {
   log: (message: string) => void;
   /** A short name for a parameter value: the step variant whose output it is, or the value itself. */
   label: (value: string) => string;
+  /** The kind of step whose output a value is, if any. */
+  producer: (value: string) => string | undefined;
 }
 
 type Schema = Record<string, unknown> & { path?: boolean; model?: boolean };
@@ -220,30 +221,27 @@ export const STEP_KINDS: Record<string, StepKind> = {
     },
   },
   eval: {
-    describe: 'Word similarity and analogies of vectors (ctxembed eval)',
+    describe: 'Word similarity, analogies and neighbours of vectors (ctxembed eval)',
     params: {
       vectors: { type: 'array', items: str, minItems: 1 },
       wordsim: paths,
       analogy: pathParam,
+      neighbours: { type: 'array', items: str },
     },
     required: ['vectors'],
     gather: ['vectors'],
     outputs: ['scores'],
     async run(p, ctx) {
-      const results: ResultRow[] = [];
-      for (const name of p.vectors as string[]) {
-        const kv = resolveVectors(name);
-        for (const file of (p.wordsim as string[]) ?? []) {
-          const r = evaluateWordSimilarity(kv, file);
-          results.push({ vectors: ctx.label(name), dataset: path.basename(file), metric: 'spearman', value: r.spearman, pairs: r.pairs, oov: r.oov });
-        }
-        if (p.analogy) {
-          const r = evaluateAnalogies(kv, p.analogy);
-          results.push({ vectors: ctx.label(name), dataset: path.basename(p.analogy), metric: 'analogy', value: r.accuracy, pairs: r.total, oov: r.oov });
-        }
-      }
+      const opts = { wordsim: p.wordsim, analogy: p.analogy, neighbours: p.neighbours };
+      const scores: EmbeddingScores[] = (p.vectors as string[]).map((v) =>
+        scoreVectors(resolveVectors(v), ctx.label(v), ctx.producer(v) === 'distill' ? 'distilled' : 'static', opts),
+      );
       const file = path.join(ctx.dir, 'scores.json');
-      fs.writeFileSync(file, JSON.stringify(results, null, 1));
+      fs.writeFileSync(file, JSON.stringify(scores, null, 1));
+      const results: ResultRow[] = scores.flatMap((e) => [
+        ...e.wordsim.map((w) => ({ vectors: e.name, dataset: path.basename(w.dataset), metric: 'spearman', value: w.spearman, pairs: w.pairs, oov: w.oov })),
+        ...(e.analogy ? [{ vectors: e.name, dataset: path.basename(e.analogy.dataset), metric: 'analogy', value: e.analogy.accuracy, pairs: e.analogy.total, oov: e.analogy.oov }] : []),
+      ]);
       return { outputs: { scores: file }, results };
     },
   },
