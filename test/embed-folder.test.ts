@@ -143,6 +143,34 @@ test('kill -9 mid-run, then a rerun: rows identical to an uninterrupted run', as
   expect(Buffer.compare(fs.readFileSync(path.join(killed, 'vectors.npy')), fs.readFileSync(path.join(clean, 'vectors.npy')))).toBe(0);
 });
 
+test('Ctrl-C: the run stops after the batch in flight with exit 130, and a rerun completes it', async () => {
+  const dir = makeDocs(120);
+  const args = (out: string) => [CLI, 'embed', dir, '--model', fixtureModel('tiny'), '--level', 'sentence', '--out', out, '--batch-tokens', '64', '--commit-seconds', '0'];
+  const clean = tmpDir('int-clean');
+  expect(spawnSync('node', args(clean)).status).toBe(0);
+  const stopped = tmpDir('int-stopped');
+  const child = spawn('node', args(stopped), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      const m = fs.existsSync(path.join(stopped, 'manifest.json')) ? readManifest(stopped) : null;
+      if ((m && Object.keys(m.files).length >= 3) || child.exitCode !== null) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+        resolve();
+      }
+    }, 5);
+  });
+  const code = await new Promise((r) => child.on('close', r));
+  expect(code).toBe(130);
+  expect(stderr).toMatch(/stopping after the batch in flight/);
+  expect(stderr).toMatch(/^stopped: \d+ done/m);
+  expect(Object.keys(readManifest(stopped)!.files).length).toBeLessThan(120);
+  expect(spawnSync('node', args(stopped)).status).toBe(0);
+  expect(fs.readFileSync(path.join(stopped, 'embeddings.jsonl'), 'utf8')).toBe(fs.readFileSync(path.join(clean, 'embeddings.jsonl'), 'utf8'));
+});
+
 test('the CLI: a summary line, exit 1 when nothing could be embedded, exit 2 for a missing model', () => {
   const dir = tmpDir('cli');
   fs.writeFileSync(path.join(dir, 'only.bin'), Buffer.from([0, 1, 2, 3]));
