@@ -50,3 +50,18 @@ export function sharedAvailable(sub: string): boolean {
 export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(require('os').tmpdir(), `ctxembed-${prefix}-`));
 }
+
+/** Runs the CLI in this process: its exit code and what it wrote to stderr. */
+export async function runMain(args: string[]): Promise<{ code: number; err: string }> {
+  const { main } = await import('../src/cli/main');
+  const errors: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((...m) => void errors.push(m.join(' ')));
+  try {
+    process.exitCode = 0;
+    await main(args);
+    return { code: Number(process.exitCode ?? 0), err: errors.join('\n') };
+  } finally {
+    spy.mockRestore();
+    process.exitCode = 0;
+  }
+}

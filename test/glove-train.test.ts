@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { main } from '../src/cli/main';
 import { loadVectors } from '../src/static/formats';
 import { initParameters, trainEntries } from '../src/static/glove/adagrad';
 import { entryViews, weighting } from '../src/static/glove/entries';
@@ -9,7 +8,7 @@ import { seededRandom } from '../src/random';
 import { trainGloVe } from '../src/static/glove/train';
 import { sharedMemory } from '../src/static/word2vec/kernel';
 import { ensureGloVeKernelBuilt } from './build-kernel';
-import { FIXTURES_DIR, tmpDir } from './fixtures';
+import { FIXTURES_DIR, runMain, tmpDir } from './fixtures';
 
 beforeAll(() => ensureGloVeKernelBuilt());
 
@@ -154,18 +153,7 @@ describe('trainGloVe', () => {
 });
 
 describe('ctxembed train glove', () => {
-  async function run(args: string[]): Promise<{ code: number; err: string }> {
-    const errors: string[] = [];
-    const spy = jest.spyOn(console, 'error').mockImplementation((...m) => void errors.push(m.join(' ')));
-    try {
-      process.exitCode = 0;
-      await main(args);
-      return { code: Number(process.exitCode ?? 0), err: errors.join('\n') };
-    } finally {
-      spy.mockRestore();
-      process.exitCode = 0;
-    }
-  }
+  const run = runMain;
   const dir = tmpDir('glove-cli');
   const base = ['train', 'glove', '--corpus', CORPUS, '--dim', '8', '--epochs', '2', '--threads', '1', '--tokenizer', 'whitespace'];
 

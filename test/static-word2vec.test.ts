@@ -1,13 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { main } from '../src/cli/main';
 import { loadVectors } from '../src/static/formats';
 import { KeyedVectors } from '../src/static/keyed-vectors';
 import { Word2VecOptions } from '../src/static/word2vec/args';
 import { cumulativeTable, huffmanTree, keepProbabilities, sampleInts } from '../src/static/word2vec/tables';
 import { trainWord2Vec } from '../src/static/word2vec/train';
 import { ensureKernelBuilt } from './build-kernel';
-import { tmpDir } from './fixtures';
+import { runMain, tmpDir } from './fixtures';
 
 beforeAll(ensureKernelBuilt, 60000);
 
@@ -101,18 +100,7 @@ describe('trainWord2Vec', () => {
 });
 
 describe('ctxembed train word2vec', () => {
-  async function run(args: string[]): Promise<{ code: number; err: string }> {
-    const errors: string[] = [];
-    const spy = jest.spyOn(console, 'error').mockImplementation((...m) => void errors.push(m.join(' ')));
-    try {
-      process.exitCode = 0;
-      await main(args);
-      return { code: Number(process.exitCode ?? 0), err: errors.join('\n') };
-    } finally {
-      spy.mockRestore();
-      process.exitCode = 0;
-    }
-  }
+  const run = runMain;
 
   test('trains and writes binary vectors that load back', async () => {
     const dir = tmpDir('w2v-cli');

@@ -14,6 +14,7 @@ import { distillStatic } from '../compare/distill';
 import { writeReport } from '../compare/report';
 import { queryIndex } from '../query';
 import { saveVectors } from '../static/formats';
+import type { KeyedVectors } from '../static/keyed-vectors';
 import { resolveVectors } from '../static/pretrained';
 import { trainGloVe } from '../static/glove/train';
 import { trainWord2Vec } from '../static/word2vec/train';
@@ -75,6 +76,16 @@ const poolingParams = {
   batchTokens: int,
 };
 
+/** A static trainer as a step: the corpus in, `vectors.vec` (word2vec text) out. */
+function trainedVectors(train: (corpus: string, options: any) => Promise<{ vectors: KeyedVectors }>): StepKind['run'] {
+  return async ({ corpus, ...options }, ctx) => {
+    const { vectors } = await train(corpus, options);
+    const file = path.join(ctx.dir, 'vectors.vec');
+    saveVectors(vectors, file);
+    return { outputs: { vectors: file } };
+  };
+}
+
 export const STEP_KINDS: Record<string, StepKind> = {
   embed: {
     describe: 'Embed files and folders (ctxembed embed)',
@@ -113,13 +124,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
     },
     required: ['corpus'],
     outputs: ['vectors'],
-    async run(p, ctx) {
-      const { corpus, ...options } = p;
-      const result = await trainWord2Vec(corpus, options);
-      const file = path.join(ctx.dir, 'vectors.vec');
-      saveVectors(result.vectors, file);
-      return { outputs: { vectors: file } };
-    },
+    run: trainedVectors(trainWord2Vec),
   },
   'train-glove': {
     describe: 'Train GloVe vectors (ctxembed train glove)',
@@ -130,13 +135,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
     },
     required: ['corpus'],
     outputs: ['vectors'],
-    async run(p, ctx) {
-      const { corpus, ...options } = p;
-      const result = await trainGloVe(corpus, options);
-      const file = path.join(ctx.dir, 'vectors.vec');
-      saveVectors(result.vectors, file);
-      return { outputs: { vectors: file } };
-    },
+    run: trainedVectors(trainGloVe),
   },
   distill: {
     describe: 'Static vectors distilled from a contextual model: mean over corpus occurrences (ctxembed distill)',
