@@ -62,6 +62,7 @@ test('the scores chart has one bar per embedding and score', () => {
 test('the contextuality chart has a line per measure over the layers, the polysemy chart a point per occurrence and the centroid', () => {
   const ctx = figureSvg(html, 'contextuality');
   expect(count(ctx, 'aria-roledescription="line mark"')).toBeGreaterThan(0);
+  expect(ctx).toContain('>Measure<'); // the legend naming the lines
   for (const m of ['self-similarity', 'intra-sentence similarity', 'max. explainable variance', 'anisotropy (baseline)', 'MEV baseline', 'Adjusted for anisotropy']) expect(ctx).toContain(m);
   const poly = figureSvg(html, 'polysemy');
   expect(count(poly, 'aria-roledescription="point"')).toBe(report.polysemy!.points.length + 1);

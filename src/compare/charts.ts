@@ -153,8 +153,9 @@ export function contextualityChart(report: ComparisonReport): ChartSpec | undefi
           x: { field: 'layer', type: 'ordinal', title: 'Layer (0 = embeddings)', sort: layers, axis: { labelAngle: 0 } },
           y: { field: 'value', type: 'quantitative', title: null },
           color: { field: 'measure', type: 'nominal', title: 'Measure', sort: measures, scale: { domain: measures, range: colours.slice(0, measures.length) } },
-          strokeDash: { field: 'measure', type: 'nominal', sort: measures, scale: { domain: measures, range: dashes.slice(0, measures.length) }, legend: null },
-          shape: { field: 'measure', type: 'nominal', sort: measures, scale: { domain: measures, range: shapes.slice(0, measures.length) }, legend: null },
+          // Same field and title as colour: Vega-Lite merges the three into one legend.
+          strokeDash: { field: 'measure', type: 'nominal', title: 'Measure', sort: measures, scale: { domain: measures, range: dashes.slice(0, measures.length) } },
+          shape: { field: 'measure', type: 'nominal', title: 'Measure', sort: measures, scale: { domain: measures, range: shapes.slice(0, measures.length) } },
         },
       },
     },
