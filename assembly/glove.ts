@@ -55,17 +55,18 @@ export function train(from: i32, to: i32, eta: f32): f64 {
     const s = f32x4.add(acc0, acc1);
     const diff: f32 = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3) +
       load<f32>(w1 + vecBytes) + load<f32>(w2 + vecBytes) - logX;
-    let fdiff: f32 = f * diff;
+    const fdiff: f32 = f * diff;
     if (!(fdiff - fdiff == 0)) continue; // NaN or infinite: skip, as the host's reference does
     cost += 0.5 * <f64>fdiff * <f64>diff;
-    fdiff *= eta;
 
+    // As glove.c: the learning rate scales the clipped vector gradients; the biases step without it.
     const fv = f32x4.splat(fdiff);
+    const etav = f32x4.splat(eta);
     for (d = 0; d < vecBytes; d += 16) {
       const a = v128.load(w1 + d);
       const b = v128.load(w2 + d);
-      const t1 = f32x4.min(f32x4.max(f32x4.mul(fv, b), clipLo), clipHi);
-      const t2 = f32x4.min(f32x4.max(f32x4.mul(fv, a), clipLo), clipHi);
+      const t1 = f32x4.mul(f32x4.min(f32x4.max(f32x4.mul(fv, b), clipLo), clipHi), etav);
+      const t2 = f32x4.mul(f32x4.min(f32x4.max(f32x4.mul(fv, a), clipLo), clipHi), etav);
       const ga = v128.load(g1 + d);
       const gb = v128.load(g2 + d);
       v128.store(w1 + d, f32x4.sub(a, f32x4.div(t1, f32x4.sqrt(ga))));

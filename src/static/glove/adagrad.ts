@@ -39,17 +39,17 @@ export function trainEntries(p: GloVeParameters, ids: Int32Array, values: Float3
     let fdiff = values[e + 3] * diff;
     if (!Number.isFinite(fdiff)) continue;
     cost += 0.5 * fdiff * diff;
-    fdiff *= learningRate;
     for (let b = 0; b < dim; b++) {
       const w1 = W[l1 + b];
       const w2 = W[l2 + b];
-      const g1 = Math.min(Math.max(fdiff * w2, -GRAD_CLIP), GRAD_CLIP);
-      const g2 = Math.min(Math.max(fdiff * w1, -GRAD_CLIP), GRAD_CLIP);
+      const g1 = Math.min(Math.max(fdiff * w2, -GRAD_CLIP), GRAD_CLIP) * learningRate;
+      const g2 = Math.min(Math.max(fdiff * w1, -GRAD_CLIP), GRAD_CLIP) * learningRate;
       W[l1 + b] = w1 - g1 / Math.sqrt(G[l1 + b]);
       W[l2 + b] = w2 - g2 / Math.sqrt(G[l2 + b]);
       G[l1 + b] += g1 * g1;
       G[l2 + b] += g2 * g2;
     }
+    // glove.c (since its gradient clip) steps the biases without the learning rate.
     W[l1 + dim] -= fdiff / Math.sqrt(G[l1 + dim]);
     W[l2 + dim] -= fdiff / Math.sqrt(G[l2 + dim]);
     G[l1 + dim] += fdiff * fdiff;
