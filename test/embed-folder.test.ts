@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadContextualModel, ContextualModel } from '../src/contextual/model';
@@ -20,6 +20,20 @@ function makeDocs(n: number): string {
     fs.writeFileSync(path.join(sub, `doc ${String(i).padStart(3, '0')}.txt`), `${text}\n`);
   }
   return dir;
+}
+
+/** Sends `signal` to a running `ctxembed embed` once its manifest counts three files. */
+function signalAfterCommits(child: ChildProcess, out: string, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      const m = fs.existsSync(path.join(out, 'manifest.json')) ? readManifest(out) : null;
+      if ((m && Object.keys(m.files).length >= 3) || child.exitCode !== null) {
+        clearInterval(poll);
+        child.kill(signal);
+        resolve();
+      }
+    }, 5);
+  });
 }
 
 const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -122,16 +136,7 @@ test('kill -9 mid-run, then a rerun: rows identical to an uninterrupted run', as
   const killed = tmpDir('killed');
   const child = spawn('node', args(killed), { stdio: 'ignore' });
   // Kill once some files are committed, but (most likely) before the end.
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      const m = fs.existsSync(path.join(killed, 'manifest.json')) ? readManifest(killed) : null;
-      if ((m && Object.keys(m.files).length >= 3) || child.exitCode !== null) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-        resolve();
-      }
-    }, 5);
-  });
+  await signalAfterCommits(child, killed, 'SIGKILL');
   await new Promise((r) => child.on('close', r));
   const partial = readManifest(killed)!;
   const committed = Object.keys(partial.files).length;
@@ -152,16 +157,7 @@ test('Ctrl-C: the run stops after the batch in flight with exit 130, and a rerun
   const child = spawn('node', args(stopped), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      const m = fs.existsSync(path.join(stopped, 'manifest.json')) ? readManifest(stopped) : null;
-      if ((m && Object.keys(m.files).length >= 3) || child.exitCode !== null) {
-        clearInterval(poll);
-        child.kill('SIGINT');
-        resolve();
-      }
-    }, 5);
-  });
+  await signalAfterCommits(child, stopped, 'SIGINT');
   const code = await new Promise((r) => child.on('close', r));
   expect(code).toBe(130);
   expect(stderr).toMatch(/stopping after the batch in flight/);
