@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { evaluateAnalogies } from '../src/compare/analogy';
 import { nearestNeighbours } from '../src/compare/neighbours';
-import { loadVectors, saveVectors } from '../src/static/formats';
+import { loadVectors } from '../src/static/formats';
 import { KeyedVectors } from '../src/static/keyed-vectors';
 import { tmpDir } from './fixtures';
+import { analogyFixture } from './analogy-fixture';
 import { gensimAvailable, python } from './gensim-python';
 
 describe('3CosMul, hand-computed', () => {
@@ -43,45 +44,6 @@ describe('3CosMul, hand-computed', () => {
   });
 });
 
-/** Vectors where analogies partly hold (y = x + the relation's offset + noise), with case variants and words past a small restrict_vocab. */
-function analogyFixture(dir: string): { vectors: string; questions: string } {
-  let seed = 11;
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648 - 0.5;
-  };
-  const dim = 12;
-  const words: string[] = [];
-  const rows: number[][] = [];
-  const sections: Record<string, [string, string][]> = {};
-  for (const rel of ['capital', 'plural', 'tense']) {
-    const offset = Array.from({ length: dim }, () => rand() * 2);
-    sections[rel] = [];
-    for (let i = 0; i < 7; i++) {
-      const vx = Array.from({ length: dim }, () => rand() * 2);
-      words.push(`${rel}X${i}`, `${rel}y${i}`);
-      rows.push(vx, vx.map((v, d) => v + offset[d] + rand() * 2.5));
-      sections[rel].push([`${rel}X${i}`, `${rel}y${i}`]);
-    }
-  }
-  words.push('CAPITALy0', 'pluralx1');
-  rows.push(rows[1].map((v) => v + 0.01), rows[16].map((v) => -v));
-  for (let i = 0; i < 5; i++) {
-    words.push(`filler${i}`);
-    rows.push(Array.from({ length: dim }, () => rand() * 3));
-  }
-  const vectors = path.join(dir, 'v.vec');
-  saveVectors(new KeyedVectors(words, dim, Float32Array.from(rows.flat())), vectors);
-  const lines: string[] = [];
-  for (const [rel, pairs] of Object.entries(sections)) {
-    lines.push(`: ${rel}`);
-    for (const [a, b] of pairs) for (const [c, d] of pairs) if (a !== c) lines.push(`${a} ${b} ${c} ${d}`);
-    lines.push(`${pairs[0][0]} ${pairs[0][1]} unknownword ${pairs[1][1]}`);
-  }
-  const questions = path.join(dir, 'q.txt');
-  fs.writeFileSync(questions, lines.join('\n') + '\n');
-  return { vectors, questions };
-}
 
 const gensim = gensimAvailable() ? describe : describe.skip;
 gensim('3CosMul accuracy equals gensim most_similar_cosmul with evaluate_word_analogies rules', () => {
