@@ -1,6 +1,6 @@
 /** Option groups shared by several commands. */
 import type { Argv } from 'yargs';
-import { ContextualOptions } from '../contextual/contextualize';
+import { ContextualOptions, DEFAULT_BATCH_TOKENS } from '../contextual/contextualize';
 import { DEFAULT_MODEL, ModelDtype, ModelOptions } from '../contextual/model';
 import { PoolingOptions } from '../embed';
 import { LAYER_AGGREGATIONS, LayerAggregation } from '../pooling/layers';
@@ -20,7 +20,7 @@ export function withWindowOptions<T>(y: Argv<T>) {
   return y
     .option('max-length', { type: 'number', describe: "Longest window in tokens, [CLS] and [SEP] included (default: the model's maximum)" })
     .option('stride', { type: 'number', describe: 'Tokens shared by consecutive windows of a long text (default: a quarter of a window)' })
-    .option('batch-tokens', { type: 'number', default: 4096, describe: 'Most tokens, padding included, in one model batch' });
+    .option('batch-tokens', { type: 'number', default: DEFAULT_BATCH_TOKENS, describe: 'Most tokens, padding included, in one model batch' });
 }
 
 export function modelOptionsFrom(argv: { model: string; dtype: ModelDtype; offline: boolean; cacheDir?: string; threads?: number }): ModelOptions {
