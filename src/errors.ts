@@ -29,3 +29,10 @@ export class InputError extends CtxembedError {
     super(message, 1);
   }
 }
+
+/** An output that cannot be written (disk full, not writable): names the file; nothing half-written is left under its name. */
+export class OutputError extends CtxembedError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}

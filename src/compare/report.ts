@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from '../files';
 import { datasetName, renderCharts, reportCharts, RenderedChart, writePngs } from './charts';
 import type { ComparisonReport, EmbeddingScores, LayerContextuality } from './report-types';
 
@@ -27,18 +28,12 @@ export interface WrittenReport {
 export async function writeReport(report: ComparisonReport, outDir: string, opts: WriteReportOptions = {}): Promise<WrittenReport> {
   fs.mkdirSync(outDir, { recursive: true });
   const json = path.join(outDir, 'report.json');
-  writeAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
   const charts = await renderCharts(reportCharts(report));
   const html = path.join(outDir, 'index.html');
-  writeAtomic(html, renderHtml(report, charts));
+  writeFileAtomic(html, renderHtml(report, charts));
   const png = opts.png === false ? { written: [] as string[], skipped: 'not asked for' } : writePngs(charts, outDir);
   return { json, html, pngs: png.written, pngSkipped: png.skipped, charts: charts.map((c) => c.name) };
-}
-
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
 }
 
 /** Text made safe for HTML element content and attribute values. */

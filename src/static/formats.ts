@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
+import { AtomicFile } from '../files';
 import { KeyedVectors } from './keyed-vectors';
 
 export const VECTOR_FORMATS = ['word2vec', 'word2vec-binary', 'glove'] as const;
@@ -148,12 +149,10 @@ export interface SaveOptions {
   format?: VectorFormat;
 }
 
-/** Writes `kv` to `file` atomically (default format: word2vec text). */
+/** Writes `kv` to `file` atomically (default format: word2vec text); a failed write leaves no file under `file`. */
 export function saveVectors(kv: KeyedVectors, file: string, opts: SaveOptions = {}): void {
   const format = opts.format ?? 'word2vec';
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
+  const out = new AtomicFile(file);
   try {
     const { dim, vectors } = kv;
     const parts: Buffer[] = [];
@@ -164,7 +163,7 @@ export function saveVectors(kv: KeyedVectors, file: string, opts: SaveOptions = 
       if (pending >= 1 << 22) flush();
     };
     const flush = () => {
-      fs.writeSync(fd, Buffer.concat(parts));
+      out.write(Buffer.concat(parts));
       parts.length = 0;
       pending = 0;
     };
@@ -183,17 +182,11 @@ export function saveVectors(kv: KeyedVectors, file: string, opts: SaveOptions = 
       }
     }
     flush();
-    fs.closeSync(fd);
-    fs.renameSync(tmp, file);
   } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      /* already closed */
-    }
-    fs.rmSync(tmp, { force: true });
+    out.abort();
     throw e;
   }
+  out.commit();
 }
 
 const NEWLINE = Buffer.from('\n');

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ModelLoadError, UsageError } from '../errors';
+import { writeFileAtomic } from '../files';
 import { loadVectors } from './formats';
 import { KeyedVectors } from './keyed-vectors';
 
@@ -64,10 +65,7 @@ function writeCache(kv: KeyedVectors, file: string): void {
   const words = Buffer.from(kv.words.join('\n'));
   const header = Buffer.from(`${CACHE_MAGIC} ${kv.size} ${kv.dim} ${words.length}\n`);
   const pad = Buffer.alloc((4 - ((header.length + words.length) % 4)) % 4);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, Buffer.concat([header, words, pad, Buffer.from(kv.vectors.buffer, kv.vectors.byteOffset, kv.vectors.byteLength)]));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, Buffer.concat([header, words, pad, Buffer.from(kv.vectors.buffer, kv.vectors.byteOffset, kv.vectors.byteLength)]));
 }
 
 /** The cached vectors, or undefined when the file is not a complete cache (it is then rebuilt). */

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
+import { writeFileAtomic } from '../files';
 import { SinkState } from './rows';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -48,13 +49,7 @@ export function readManifest(dir: string): Manifest | null {
 
 /** Temp file, fsync, rename: readers see the old manifest or the new one, never half of one. */
 export function writeManifest(dir: string, manifest: Manifest): void {
-  const file = path.join(dir, MANIFEST_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  fs.writeSync(fd, JSON.stringify({ ...manifest, updated: new Date().toISOString() }, null, 1));
-  fs.fsyncSync(fd);
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, updated: new Date().toISOString() }, null, 1));
 }
 
 /** The first option whose value differs, as `name: old → new`, or null when all agree. */

@@ -3,6 +3,7 @@
  * is rewritten on every flush, so the file is readable by numpy.load at any point.
  */
 import * as fs from 'fs';
+import { syncFd, writeAll } from '../files';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 0x01, 0x00]);
 /** Magic, length field and the padded header dict: room for any row count. */
@@ -56,7 +57,7 @@ export class NpyAppender {
     this.fd = fs.openSync(file, exists ? 'r+' : 'w+');
     this._rows = keepRows;
     fs.ftruncateSync(this.fd, NPY_HEADER_BYTES + keepRows * dim * 4);
-    fs.writeSync(this.fd, header(keepRows, dim), 0, NPY_HEADER_BYTES, 0);
+    writeAll(this.fd, header(keepRows, dim), 0, file);
   }
 
   get rows(): number {
@@ -73,15 +74,15 @@ export class NpyAppender {
   flush(): void {
     if (this.pendingRows === 0) return;
     const data = Buffer.concat(this.pending);
-    fs.writeSync(this.fd, data, 0, data.length, NPY_HEADER_BYTES + this._rows * this.dim * 4);
+    writeAll(this.fd, data, NPY_HEADER_BYTES + this._rows * this.dim * 4, this.file);
     this._rows += this.pendingRows;
     this.pending = [];
     this.pendingRows = 0;
-    fs.writeSync(this.fd, header(this._rows, this.dim), 0, NPY_HEADER_BYTES, 0);
+    writeAll(this.fd, header(this._rows, this.dim), 0, this.file);
   }
 
   sync(): void {
-    fs.fsyncSync(this.fd);
+    syncFd(this.fd, this.file);
   }
 
   close(): void {

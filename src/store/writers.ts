@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { syncFd, writeAll } from '../files';
 import { NpyAppender } from './npy';
 import { EmbeddingRow, OutputFormat, RowSink, SinkState, vectorToJson } from './rows';
 
@@ -19,7 +20,7 @@ class LineAppender {
   private pending: string[] = [];
   bytes: number;
 
-  constructor(file: string, keepBytes: number) {
+  constructor(private readonly file: string, keepBytes: number) {
     this.fd = fs.openSync(file, fs.existsSync(file) ? 'r+' : 'w+');
     fs.ftruncateSync(this.fd, keepBytes);
     this.bytes = keepBytes;
@@ -33,12 +34,12 @@ class LineAppender {
     if (this.pending.length === 0) return;
     const data = Buffer.from(this.pending.join('\n') + '\n', 'utf8');
     this.pending = [];
-    fs.writeSync(this.fd, data, 0, data.length, this.bytes);
+    writeAll(this.fd, data, this.bytes, this.file);
     this.bytes += data.length;
   }
 
   sync(): void {
-    fs.fsyncSync(this.fd);
+    syncFd(this.fd, this.file);
   }
 
   close(): void {

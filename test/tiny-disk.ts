@@ -1,0 +1,27 @@
+/** A small tmpfs for full-disk tests: mounted where the tests may mount (root), skipped with a message elsewhere. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import { tmpDir } from './fixtures';
+
+export interface TinyDisk {
+  dir: string;
+  unmount(): void;
+}
+
+/** Mounts a tmpfs of `kb` kilobytes; null (with a warning) where mounting is not allowed. */
+export function mountTinyDisk(kb: number): TinyDisk | null {
+  const dir = tmpDir('disk');
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    console.warn(`skipping the full-disk test: cannot mount a tmpfs (${(r.stderr || r.error?.message || '').trim()})`);
+    return null;
+  }
+  return {
+    dir,
+    unmount() {
+      spawnSync('umount', [dir]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
