@@ -2,10 +2,12 @@
  * Helpers shared by the benchmarks: generated bench models, a clock, the Transformers.js
  * feature-extraction pipeline on a local folder, and a meter of onnxruntime's own run time.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { env, pipeline } from '@huggingface/transformers';
 import type { InferenceSession } from 'onnxruntime-node';
+import type { ContextualModel } from '../src/contextual/model';
 import { FIXTURE_DEFAULTS, makeFixtureModel } from './make-fixture-model';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -32,6 +34,45 @@ export function ensureBenchModel(size: BenchModelSize): string {
     makeFixtureModel({ ...FIXTURE_DEFAULTS, out: dir, hidden, layers, heads, intermediate });
   }
   return dir;
+}
+
+/**
+ * bert-base-sized PyTorch exports (scripts/make-hub-fixtures.py --size base), generated once into
+ * .cache/bench-models/hub-base/<kind>-opset17: needs Debian's python3-torch and python3-onnx.
+ */
+export function ensureHubBenchModels(kinds: string[]): Record<string, string> {
+  const root = path.join(ROOT, '.cache', 'bench-models', 'hub-base');
+  const dirs = Object.fromEntries(kinds.map((k) => [k, path.join(root, `${k}-opset17`)]));
+  const missing = kinds.filter((k) => !fs.existsSync(path.join(dirs[k], 'onnx', 'model_quantized.onnx')));
+  if (missing.length > 0) {
+    console.log(`exporting bert-base-sized ${missing.join(', ')} with PyTorch into ${root} ...`);
+    const r = spawnSync('/usr/bin/python3', [path.join(ROOT, 'scripts', 'make-hub-fixtures.py'), '--size', 'base', '--kinds', ...missing, '--opsets', '17', '--no-reference', '--out', root], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('scripts/make-hub-fixtures.py failed: it needs /usr/bin/python3 with torch and onnx (Debian: python3-torch python3-onnx)');
+  }
+  return dirs;
+}
+
+/** Sentences of the first `files` State of the Union addresses in ../shared/docs, each short enough for one window. */
+export function stateUnionSentences(model: ContextualModel, files: number, maxTokens = Infinity): { units: string[]; tokens: number; files: string[] } {
+  const dir = path.join(ROOT, '..', 'shared', 'docs', 'state_union');
+  const names = fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().slice(0, files);
+  const seg = new Intl.Segmenter('en', { granularity: 'sentence' });
+  const units: string[] = [];
+  let tokens = 0;
+  outer: for (const f of names) {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    for (const { segment } of seg.segment(text)) {
+      const s = segment.replace(/\s+/g, ' ').trim();
+      if (!s) continue;
+      const n = model.tokenizer.tokenize(s).ids.length;
+      if (n === 0) continue;
+      if (n + 2 > model.maxLength) continue; // a pipeline would truncate; keep comparisons exact
+      if (tokens + n > maxTokens) break outer;
+      units.push(s);
+      tokens += n;
+    }
+  }
+  return { units, tokens, files: names };
 }
 
 /** Transformers.js `pipeline('feature-extraction')` on a local model folder, fp32 on the CPU. */

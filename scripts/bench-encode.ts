@@ -16,7 +16,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { planBatches } from '../src/contextual/batching';
 import { contextualize, TokenStates } from '../src/contextual/contextualize';
 import { ContextualModel, loadContextualModel } from '../src/contextual/model';
-import { ensureBenchModel, loadFeatureExtractor, now, ROOT } from './bench-common';
+import { ensureBenchModel, loadFeatureExtractor, now, stateUnionSentences } from './bench-common';
 
 interface Args {
   model: string | null;
@@ -44,28 +44,6 @@ function parseArgs(argv: string[]): Args {
 
 function benchModel(args: Args): string {
   return args.model ? path.resolve(args.model) : ensureBenchModel('base');
-}
-
-function sentences(args: Args, model: ContextualModel): { units: string[]; tokens: number; files: string[] } {
-  const dir = path.join(ROOT, '..', 'shared', 'docs', 'state_union');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().slice(0, args.files);
-  const seg = new Intl.Segmenter('en', { granularity: 'sentence' });
-  const units: string[] = [];
-  let tokens = 0;
-  outer: for (const f of files) {
-    const text = fs.readFileSync(path.join(dir, f), 'utf8');
-    for (const { segment } of seg.segment(text)) {
-      const s = segment.replace(/\s+/g, ' ').trim();
-      if (!s) continue;
-      const n = model.tokenizer.tokenize(s).ids.length;
-      if (n === 0) continue;
-      if (n + 2 > model.maxLength) continue; // the pipeline would truncate; keep the comparison exact
-      if (tokens + n > args.maxTokens) break outer;
-      units.push(s);
-      tokens += n;
-    }
-  }
-  return { units, tokens, files };
 }
 
 async function runOurs(model: ContextualModel, units: string[], batchTokens: number): Promise<{ seconds: number; states: TokenStates[] }> {
@@ -104,7 +82,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dir = benchModel(args);
   const model = await loadContextualModel({ model: dir, threads: args.threads });
-  const { units, tokens, files } = sentences(args, model);
+  const { units, tokens, files } = stateUnionSentences(model, args.files, args.maxTokens);
   console.log(`model ${dir} (hidden ${model.hiddenSize}, ${model.numLayers} layers); ${files.join(', ')}: ${units.length} sentences, ${tokens} tokens`);
 
   const t0 = now();

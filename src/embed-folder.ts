@@ -75,8 +75,9 @@ function vectorOptions(options: EmbedFolderOptions, model: ContextualModel): Rec
   };
 }
 
+/** The hub revision; for a local folder, which ONNX file and its size and time (a re-export changes it). */
 function modelRevision(model: ContextualModel): string {
-  if (!model.local || !model.onnxPath) return 'main';
+  if (!model.local) return model.revision!;
   const st = fs.statSync(model.onnxPath);
   return `${path.basename(model.onnxPath)}:${st.size}:${Math.floor(st.mtimeMs)}`;
 }

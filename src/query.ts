@@ -2,6 +2,7 @@
  * Nearest sentences or documents of an embedded folder: the query is embedded with the model and
  * pooling its manifest records, then compared by exact cosine with every row, streamed.
  */
+import * as path from 'path';
 import { ContextualModel, loadContextualModel, ModelDtype, ModelOptions } from './contextual/model';
 import { embedDocuments, prepareModel } from './embed';
 import { InputError, UsageError } from './errors';
@@ -39,7 +40,7 @@ export async function queryIndex(dir: string, text: string, options: IndexQueryO
   const k = options.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw new UsageError(`--k must be a positive integer, got ${k}`);
   const o = manifest.options as Record<string, any>;
-  const model = options.model ?? (await loadContextualModel({ ...options, model: manifest.model.id, dtype: manifest.model.dtype as ModelDtype }));
+  const model = options.model ?? (await loadContextualModel({ ...options, model: manifest.model.id, revision: path.isAbsolute(manifest.model.id) ? undefined : manifest.model.revision, dtype: manifest.model.dtype as ModelDtype }));
   let query: Float32Array | null = null;
   try {
     const pooling = { layers: o.layers, layerAgg: o.layerAgg, sentencePooling: o.sentencePooling, normalize: o.normalize };

@@ -1,7 +1,7 @@
 /** Option groups shared by several commands. */
 import type { Argv } from 'yargs';
 import { ContextualOptions, DEFAULT_BATCH_TOKENS } from '../contextual/contextualize';
-import { DEFAULT_MODEL, ModelDtype, ModelOptions } from '../contextual/model';
+import { DEFAULT_MODEL, DEFAULT_REVISION, ModelDtype, ModelOptions } from '../contextual/model';
 import { PoolingOptions } from '../embed';
 import { LAYER_AGGREGATIONS, LayerAggregation } from '../pooling/layers';
 import { SEQUENCE_POOLINGS, SequencePooling } from '../pooling/sequence';
@@ -10,6 +10,7 @@ import { WORD_POOLINGS, WordPooling } from '../pooling/words';
 export function withModelOptions<T>(y: Argv<T>) {
   return y
     .option('model', { type: 'string', default: DEFAULT_MODEL, describe: 'Hub id or local folder (config.json, tokenizer.json, onnx/model.onnx)' })
+    .option('revision', { type: 'string', default: DEFAULT_REVISION, describe: 'Hub revision: branch, tag or commit (ignored for a local folder)' })
     .option('dtype', { choices: ['fp32', 'q8'] as const, default: 'fp32' as ModelDtype, describe: 'Which ONNX file: onnx/model.onnx (fp32) or onnx/model_quantized.onnx (q8)' })
     .option('offline', { type: 'boolean', default: false, describe: 'Never use the network (also HF_HUB_OFFLINE=1)' })
     .option('cache-dir', { type: 'string', describe: 'Where downloaded models are cached (Transformers.js cache by default)' })
@@ -23,8 +24,8 @@ export function withWindowOptions<T>(y: Argv<T>) {
     .option('batch-tokens', { type: 'number', default: DEFAULT_BATCH_TOKENS, describe: 'Most tokens, padding included, in one model batch' });
 }
 
-export function modelOptionsFrom(argv: { model: string; dtype: ModelDtype; offline: boolean; cacheDir?: string; threads?: number }): ModelOptions {
-  return { model: argv.model, dtype: argv.dtype, offline: argv.offline, cacheDir: argv.cacheDir, threads: argv.threads };
+export function modelOptionsFrom(argv: { model: string; revision?: string; dtype: ModelDtype; offline: boolean; cacheDir?: string; threads?: number }): ModelOptions {
+  return { model: argv.model, revision: argv.revision, dtype: argv.dtype, offline: argv.offline, cacheDir: argv.cacheDir, threads: argv.threads };
 }
 
 export function windowOptionsFrom(argv: { maxLength?: number; stride?: number; batchTokens?: number }): ContextualOptions {

@@ -9,19 +9,21 @@ import { ModelLoadError } from '../errors';
 export type SequenceStates = Float32Array[];
 
 export class BertEncoder {
-  readonly inputNames: readonly string[];
-  /** Outputs fetched on every run; `last_hidden_state` unless layers were asked for. */
-  outputs: string[] = ['last_hidden_state'];
+  /** Outputs fetched on every run: the hidden states asked for (see session.ts). */
+  outputs: string[] = [];
 
   constructor(private current: InferenceSession, private readonly padId: number, private readonly source: string) {
-    const session = current;
-    this.inputNames = session.inputNames;
+    this.checkInputs(current);
+  }
+
+  private checkInputs(session: InferenceSession): void {
     for (const required of ['input_ids', 'attention_mask']) {
-      if (!this.inputNames.includes(required)) throw new ModelLoadError(`${source}: the ONNX graph has no ${required} input (inputs: ${this.inputNames.join(', ')})`);
+      if (!session.inputNames.includes(required)) throw new ModelLoadError(`${this.source}: the ONNX graph has no ${required} input (inputs: ${session.inputNames.join(', ')})`);
     }
-    if (!session.outputNames.includes('last_hidden_state')) {
-      throw new ModelLoadError(`${source}: the ONNX graph has no last_hidden_state output (outputs: ${session.outputNames.join(', ')})`);
-    }
+  }
+
+  get inputNames(): readonly string[] {
+    return this.current.inputNames;
   }
 
   get session(): InferenceSession {
@@ -34,6 +36,7 @@ export class BertEncoder {
 
   /** Swaps in another session over the same model (one that exposes more outputs) and fetches `outputs` from now on. */
   useSession(session: InferenceSession, outputs: string[]): void {
+    this.checkInputs(session);
     for (const o of outputs) {
       if (!session.outputNames.includes(o)) throw new ModelLoadError(`${this.source}: the ONNX graph has no output ${o}`);
     }

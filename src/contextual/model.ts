@@ -5,21 +5,27 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AutoModel, AutoTokenizer, env } from '@huggingface/transformers';
+import { AutoConfig, AutoModel, AutoTokenizer, env, ModelFileNotFoundError } from '@huggingface/transformers';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelLoadError } from '../errors';
+import { EncoderShape, encoderShape } from './config';
 import { BertEncoder } from './encoder';
+import { findHiddenStates, GraphStructureError, HiddenStates } from './graph';
+import { readOnnx, selectStates } from './session';
 import { TokenizerJson, WordPieceTokenizer } from './tokenizer';
 
 export const DEFAULT_MODEL = 'Xenova/bert-base-uncased';
+export const DEFAULT_REVISION = 'main';
 export type ModelDtype = 'fp32' | 'q8';
 const DTYPE_FILES: Record<ModelDtype, string> = { fp32: 'model.onnx', q8: 'model_quantized.onnx' };
 
 export interface ModelOptions {
   /** Hub id (`Xenova/bert-base-uncased`) or a local folder with config.json, tokenizer.json, onnx/model.onnx. */
   model?: string;
+  /** Hub revision: a branch, tag or commit (default `main`); ignored for a local folder. */
+  revision?: string;
   dtype?: ModelDtype;
-  /** Forbid the network; also set by HF_HUB_OFFLINE=1. */
+  /** Forbid the network: load from the cache only; also set by HF_HUB_OFFLINE=1. */
   offline?: boolean;
   cacheDir?: string;
   /** onnxruntime intra-op threads (default: every CPU Node sees). */
@@ -29,16 +35,21 @@ export interface ModelOptions {
 export interface ContextualModel {
   /** What the user named: a hub id, or the folder's absolute path. */
   id: string;
+  /** The hub revision loaded (`main` unless asked otherwise); null for a local folder. */
+  revision: string | null;
   local: boolean;
   /** Absolute path of the ONNX file that runs (for a hub model, its cached copy). */
-  onnxPath: string | null;
+  onnxPath: string;
   dtype: ModelDtype;
+  modelType: string;
   tokenizer: WordPieceTokenizer;
   encoder: BertEncoder;
   /** Longest sequence the model takes, special tokens included. */
   maxLength: number;
   hiddenSize: number;
   numLayers: number;
+  /** Where the graph holds each hidden state (found by its structure when loaded). */
+  states: HiddenStates;
   /** onnxruntime options the encoder's session was created with (reused when layers are exposed). */
   sessionOptions: InferenceSession.SessionOptions;
   dispose(): Promise<void>;
@@ -68,14 +79,41 @@ function checkLocalFolder(dir: string, dtype: ModelDtype): string {
   return file;
 }
 
-/** One line on what was tried and what to do, from whatever Transformers.js or onnxruntime threw. */
-function describeLoadFailure(err: unknown, model: string, local: boolean, offline: boolean, cacheDir: string): ModelLoadError {
+/** Where Transformers.js' file cache keeps a hub file: `<cache>/<id>/<file>` for main, `<cache>/<id>/<revision>/<file>` otherwise. */
+function cachedPath(cacheDir: string, id: string, revision: string, file: string): string {
+  return revision === DEFAULT_REVISION ? path.join(cacheDir, id, file) : path.join(cacheDir, id, revision, file);
+}
+
+interface Source {
+  id: string;
+  revision: string | null;
+  local: boolean;
+  offline: boolean;
+  cacheDir: string;
+}
+
+/** One line on what failed and what to do, from whatever Transformers.js threw. */
+function describeLoadFailure(err: unknown, src: Source): ModelLoadError {
   const raw = String((err as Error)?.message ?? err).split('\n')[0];
-  if (local) return new ModelLoadError(`could not load model from ${model}: ${raw}`);
-  if (offline) {
-    return new ModelLoadError(`model ${model} is not in the cache (${cacheDir}) and the network is off (--offline or HF_HUB_OFFLINE=1): download it once on a networked machine, or pass a local folder with --model DIR`);
+  if (src.local) return new ModelLoadError(`could not load model from ${src.id}: ${raw}`);
+  const name = `model ${src.id}${src.revision === DEFAULT_REVISION ? '' : ` (revision ${src.revision})`}`;
+  if (err instanceof ModelFileNotFoundError && src.offline) {
+    return new ModelLoadError(`${name} is not in the cache ${src.cacheDir} and the network is off (--offline or HF_HUB_OFFLINE=1): download it once on a networked machine, or pass a local folder with --model DIR (${raw})`);
   }
-  return new ModelLoadError(`could not load model ${model} from the Hugging Face Hub (${raw}): check the network or the id, or pass a local folder with --model DIR`);
+  if (err instanceof ModelFileNotFoundError) {
+    return new ModelLoadError(`${name} was not found on the Hugging Face Hub (${raw}): check the id and --revision, or pass a local folder with --model DIR`);
+  }
+  return new ModelLoadError(`could not load ${name}: ${raw}`);
+}
+
+/** Reads the ONNX graph and finds its hidden states; a graph that is no BERT-family encoder is a ModelLoadError. */
+function analyzeGraph(onnxPath: string, numLayers: number, id: string): HiddenStates {
+  try {
+    return findHiddenStates(readOnnx(onnxPath).graph!, numLayers);
+  } catch (err) {
+    if (err instanceof GraphStructureError) throw new ModelLoadError(`${id}: ${err.message}`);
+    throw new ModelLoadError(`${id}: cannot read ${onnxPath} as an ONNX model (${(err as Error).message})`);
+  }
 }
 
 export async function loadContextualModel(options: ModelOptions = {}): Promise<ContextualModel> {
@@ -85,19 +123,22 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
   const offline = isOffline(options);
   const local = looksLikePath(requested);
   const id = local ? path.resolve(requested.replace(/^~(?=$|\/)/, process.env.HOME ?? '~')) : requested;
-  let onnxPath: string | null = null;
+  const revision = local ? null : options.revision ?? DEFAULT_REVISION;
   if (local) {
-    onnxPath = checkLocalFolder(id, dtype);
+    checkLocalFolder(id, dtype);
     // Transformers.js reads a path that is no hub id (owner/name) as a path; an absolute one never is.
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
   } else {
     if (!/^[\w.-]+(\/[\w.-]+)?$/.test(id)) throw new ModelLoadError(`--model ${id} is neither an existing folder nor a hub id (owner/name)`);
-    env.allowLocalModels = false;
-    env.allowRemoteModels = !offline;
+    // Offline, Transformers.js reads its cache only when local files are allowed and local_files_only is set
+    // (refusing remote models outright is refused as "both local and remote models are disabled").
+    env.allowLocalModels = offline;
+    env.allowRemoteModels = true;
   }
   if (options.cacheDir) env.cacheDir = path.resolve(options.cacheDir);
-  const cacheDir = env.cacheDir ?? '(Transformers.js default cache)';
+  const src: Source = { id, revision, local, offline, cacheDir: env.cacheDir ?? '(Transformers.js default cache)' };
+  const hub = local ? {} : { revision: revision!, local_files_only: offline };
 
   // onnxruntime's own default counts physical cores, one on a 2-vCPU machine: half the throughput.
   // Memory patterns are cached per input shape, and batch shapes change every run: off.
@@ -108,15 +149,32 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
   };
   let hfTokenizer: any;
   let hfModel: any;
+  let shape: EncoderShape;
   try {
-    hfTokenizer = await AutoTokenizer.from_pretrained(id);
-    hfModel = await AutoModel.from_pretrained(id, { dtype, device: 'cpu', session_options: sessionOptions } as any);
+    // The config first: an unsupported model is refused before its weights are fetched.
+    const config = await AutoConfig.from_pretrained(id, hub);
+    shape = encoderShape(config as unknown as Record<string, unknown>, id);
+    hfTokenizer = await AutoTokenizer.from_pretrained(id, hub);
+    hfModel = await AutoModel.from_pretrained(id, { ...hub, dtype, device: 'cpu', session_options: sessionOptions } as any);
   } catch (err) {
-    throw describeLoadFailure(err, id, local, offline, cacheDir);
+    if (err instanceof ModelLoadError) throw err;
+    throw describeLoadFailure(err, src);
   }
-  if (!local) onnxPath = path.join(env.cacheDir ?? '', id, 'onnx', DTYPE_FILES[dtype]);
+  const onnxPath = local ? checkLocalFolder(id, dtype) : cachedPath(env.cacheDir ?? '', id, revision!, path.join('onnx', DTYPE_FILES[dtype]));
+  const session: InferenceSession | undefined = hfModel.sessions?.model;
+  if (!session) throw new ModelLoadError(`${id}: Transformers.js created no encoder session for this model`);
+  if (!fs.existsSync(onnxPath)) {
+    await session.release();
+    throw new ModelLoadError(`${id}: the ONNX file Transformers.js loaded is not at ${onnxPath}; ctxembed reads the graph from Transformers.js' file cache (set --cache-dir, not a custom cache)`);
+  }
+  let states: HiddenStates;
+  try {
+    states = analyzeGraph(onnxPath, shape.numLayers, id);
+  } catch (err) {
+    await session.release();
+    throw err;
+  }
 
-  const config = hfModel.config ?? {};
   const tokenizerJson = hfTokenizer._tokenizerJSON as TokenizerJson | undefined;
   if (!tokenizerJson) throw new ModelLoadError(`${id}: this version of Transformers.js does not expose tokenizer.json; ctxembed needs it to align tokens`);
   const tc = hfTokenizer._tokenizerConfig ?? {};
@@ -125,24 +183,27 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
     { cls: tc.cls_token ?? '[CLS]', sep: tc.sep_token ?? '[SEP]', pad: tc.pad_token ?? '[PAD]' },
     id,
   );
-  const session = hfModel.sessions?.model;
-  if (!session) throw new ModelLoadError(`${id}: Transformers.js created no encoder session for this model`);
   const modelMax = Number(tc.model_max_length);
-  const positions = Number(config.max_position_embeddings ?? 512);
-  const maxLength = Number.isFinite(modelMax) && modelMax > 0 && modelMax < positions ? modelMax : positions;
+  const maxLength = Number.isFinite(modelMax) && modelMax > 0 && modelMax < shape.maxPositions ? modelMax : shape.maxPositions;
   const encoder = new BertEncoder(session, tokenizer.padId, id);
-  return {
+  const model: ContextualModel = {
     id,
+    revision,
     local,
     onnxPath,
     dtype,
+    modelType: shape.modelType,
     tokenizer,
     encoder,
     maxLength,
-    hiddenSize: Number(config.hidden_size),
-    numLayers: Number(config.num_hidden_layers),
+    hiddenSize: shape.hiddenSize,
+    numLayers: shape.numLayers,
+    states,
     sessionOptions,
     // The encoder's session is the model's only resource (layer exposure may have replaced Transformers.js' own).
     dispose: () => encoder.session.release(),
   };
+  // The last layer by default; a head export (fill-mask) is cut down to the encoder here.
+  await selectStates(model, [shape.numLayers]);
+  return model;
 }

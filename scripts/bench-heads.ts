@@ -1,0 +1,99 @@
+/**
+ * A fill-mask export (BertForMaskedLM: logits only, as Xenova/bert-base-uncased's main revision)
+ * against the feature-extraction export (BertModel) of the same bert-base-sized encoder, both made
+ * by PyTorch: ctxembed cuts the fill-mask graph down to the encoder, so both must run at the same
+ * speed and give the same vectors. A third run keeps the head in the graph (the last layer added
+ * as an output beside logits, fetched alone) to show what cutting it saves.
+ *
+ *   npx ts-node --transpile-only scripts/bench-heads.ts [--files 1] [--rounds 3] [--threads N]
+ *
+ * The models are exported once into .cache/bench-models/hub-base (needs /usr/bin/python3 with
+ * torch and onnx). Rounds alternate the runs' order; each run's rate is its median over rounds.
+ */
+import * as fs from 'fs';
+import { InferenceSession } from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
+import { contextualize, TokenStates } from '../src/contextual/contextualize';
+import { ContextualModel, loadContextualModel } from '../src/contextual/model';
+import { ensureHubBenchModels, now, stateUnionSentences } from './bench-common';
+
+function parseArgs(argv: string[]): { files: number; rounds: number; threads?: number } {
+  const a: { files: number; rounds: number; threads?: number } = { files: 1, rounds: 3 };
+  for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--files') a.files = Number(argv[i + 1]);
+    else if (argv[i] === '--rounds') a.rounds = Number(argv[i + 1]);
+    else if (argv[i] === '--threads') a.threads = Number(argv[i + 1]);
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  return a;
+}
+
+async function run(model: ContextualModel, units: string[]): Promise<{ seconds: number; states: TokenStates[] }> {
+  const t0 = now();
+  const states: TokenStates[] = [];
+  for await (const { states: s } of contextualize(units, (u) => u, model)) states.push(s);
+  return { seconds: now() - t0, states };
+}
+
+/** The fill-mask model with its whole graph in the session: the last layer added beside logits. */
+async function withHead(model: ContextualModel): Promise<void> {
+  const proto = onnx.ModelProto.decode(fs.readFileSync(model.onnxPath));
+  const last = model.states.tensors[model.numLayers];
+  proto.graph!.output!.push({ name: last, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } });
+  const session = await InferenceSession.create(onnx.ModelProto.encode(proto).finish(), model.sessionOptions);
+  await model.encoder.session.release();
+  model.encoder.useSession(session, [last]);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dirs = ensureHubBenchModels(['bert', 'bert-mlm']);
+  const load = async (dir: string) => {
+    const t0 = now();
+    const model = await loadContextualModel({ model: dir, threads: args.threads });
+    return { model, seconds: now() - t0 };
+  };
+  const runs = [
+    { name: 'BertModel (feature-extraction export)', label: 'BertModel', ...(await load(dirs.bert)) },
+    { name: 'BertForMaskedLM (fill-mask export), head cut off', label: 'fill-mask', ...(await load(dirs['bert-mlm'])) },
+    { name: 'BertForMaskedLM, head kept in the graph', label: 'fill-mask+head', ...(await load(dirs['bert-mlm'])) },
+  ];
+  await withHead(runs[2].model);
+  const { units, tokens, files } = stateUnionSentences(runs[0].model, args.files);
+  console.log(`${files.join(', ')}: ${units.length} sentences, ${tokens} tokens; ${args.rounds} rounds`);
+  for (const r of runs) await run(r.model, units.slice(0, 8)); // warm-up
+  const seconds: number[][] = runs.map(() => []);
+  let states: TokenStates[][] = [];
+  for (let round = 0; round < args.rounds; round++) {
+    const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+    states = runs.map(() => []);
+    for (const i of order) {
+      const r = await run(runs[i].model, units);
+      seconds[i].push(r.seconds);
+      states[i] = r.states;
+    }
+    console.log(`  round ${round + 1}: ${order.map((i) => `${runs[i].label} ${(tokens / seconds[i][round]).toFixed(0)}`).join(', ')} tokens/s`);
+  }
+  let maxDiff = 0;
+  states[0].forEach((s, j) => {
+    const a = s.layers[0];
+    const b = states[1][j].layers[0];
+    for (let k = 0; k < a.length; k++) maxDiff = Math.max(maxDiff, Math.abs(a[k] - b[k]));
+  });
+  const rate = seconds.map((s) => tokens / median(s));
+  console.log('');
+  console.log('| graph | load s | tokens/s (median) | vs BertModel |');
+  console.log('|---|---:|---:|---:|');
+  runs.forEach((r, i) => console.log(`| ${r.name} | ${r.seconds.toFixed(1)} | ${rate[i].toFixed(0)} | ${(rate[i] / rate[0]).toFixed(3)}x |`));
+  console.log('');
+  console.log(`vectors, fill-mask (head cut) vs BertModel, same encoder weights: max |diff| ${maxDiff.toExponential(2)}`);
+  console.log('target: the fill-mask graph within 5% of the BertModel graph');
+  for (const r of runs) await r.model.dispose();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

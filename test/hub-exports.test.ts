@@ -1,0 +1,219 @@
+/**
+ * Real hub exports: graphs made by torch.onnx.export from Hugging Face's module trees
+ * (scripts/make-hub-fixtures.py: BertModel, BertForMaskedLM, DistilBertModel at opset 14 and 17,
+ * each with an onnxruntime-style dynamic int8 copy). Every level and layer choice is checked
+ * against PyTorch's own hidden states saved beside each export (reference.json).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { onnx } from 'onnx-proto';
+import { embed, EmbedResult } from '../src/embed';
+import { loadContextualModel } from '../src/contextual/model';
+import { readNpy } from '../src/store/npy';
+import { FIXTURES_DIR, ROOT, tmpDir } from './fixtures';
+
+const HUB = path.join(FIXTURES_DIR, 'hub');
+const BIN = path.join(ROOT, 'bin', 'ctxembed.js');
+const EXPORTS = ['bert-opset14', 'bert-opset17', 'bert-mlm-opset14', 'bert-mlm-opset17', 'distilbert-opset14', 'distilbert-opset17'];
+
+interface Reference {
+  texts: { text: string; ids: number[]; states: number[][] }[];
+}
+
+const reference = (name: string): Reference => JSON.parse(fs.readFileSync(path.join(HUB, name, 'reference.json'), 'utf8'));
+const hiddenSize = (name: string): number => {
+  const c = JSON.parse(fs.readFileSync(path.join(HUB, name, 'config.json'), 'utf8'));
+  return c.hidden_size ?? c.dim;
+};
+
+/** PyTorch's state of token k of a text at the given layers, concatenated. */
+function tokenState(states: number[][], layers: number[], k: number, dim: number): number[] {
+  return layers.flatMap((l) => states[l].slice(k * dim, (k + 1) * dim));
+}
+
+/** Mean over tokens [from, to) of the concatenated states. */
+function meanState(states: number[][], layers: number[], from: number, to: number, dim: number): number[] {
+  const sum = new Array(layers.length * dim).fill(0);
+  for (let k = from; k < to; k++) tokenState(states, layers, k, dim).forEach((v, i) => (sum[i] += v / (to - from)));
+  return sum;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+interface Row {
+  level: string;
+  text: string;
+  word?: number;
+  vector: ArrayLike<number>;
+}
+
+/**
+ * Checks every row against PyTorch: tokens are the document's states, words the mean of their
+ * pieces, sentences the mean of each sentence run alone, the document the mean of all its tokens
+ * ([CLS] and [SEP] included, as mean pooling counts them). `close` compares two vectors.
+ */
+function checkRows(rows: Row[], ref: Reference, layers: number[], dim: number, close: (ours: ArrayLike<number>, torch: number[]) => void): void {
+  const [doc, ...sentences] = ref.texts;
+  const tokens = rows.filter((r) => r.level === 'token');
+  expect(tokens).toHaveLength(doc.ids.length - 2);
+  tokens.forEach((t, k) => close(t.vector, tokenState(doc.states, layers, k + 1, dim)));
+  const words = rows.filter((r) => r.level === 'word');
+  expect(words.length).toBeGreaterThan(10);
+  words.forEach((w, index) => {
+    const pieces = tokens.map((t, k) => (t.word === index ? k + 1 : -1)).filter((k) => k >= 0);
+    expect(pieces.length).toBeGreaterThan(0);
+    close(w.vector, meanState(doc.states, layers, pieces[0], pieces[pieces.length - 1] + 1, dim));
+  });
+  const sentenceRows = rows.filter((r) => r.level === 'sentence');
+  expect(sentenceRows.map((s) => s.text)).toEqual(sentences.map((s) => s.text));
+  sentenceRows.forEach((s, j) => close(s.vector, meanState(sentences[j].states, layers, 0, sentences[j].ids.length, dim)));
+  const [document] = rows.filter((r) => r.level === 'document');
+  close(document.vector, meanState(doc.states, layers, 0, doc.ids.length, dim));
+}
+
+const fp32Close = (ours: ArrayLike<number>, torch: number[]) => expect(maxAbsDiff(ours, torch)).toBeLessThan(1e-4);
+const q8Close = (ours: ArrayLike<number>, torch: number[]) => expect(cosine(ours, torch)).toBeGreaterThanOrEqual(0.98);
+
+const allRows = (r: EmbedResult): Row[] => [...r.tokens, ...r.words, ...r.sentences, ...r.documents];
+
+describe.each(EXPORTS)('%s', (name) => {
+  const ref = reference(name);
+  const dim = hiddenSize(name);
+
+  test('our tokenizer gives the ids the reference tokenizer gave', async () => {
+    const model = await loadContextualModel({ model: path.join(HUB, name) });
+    for (const t of ref.texts) {
+      const ours = model.tokenizer.tokenize(t.text);
+      expect([model.tokenizer.clsId, ...ours.ids, model.tokenizer.sepId]).toEqual(t.ids);
+    }
+    await model.dispose();
+  });
+
+  test.each(['fp32', 'q8'] as const)('%s: every level at the last layer and at all layers equals PyTorch', async (dtype) => {
+    const model = await loadContextualModel({ model: path.join(HUB, name), dtype });
+    const L = model.numLayers;
+    const close = dtype === 'fp32' ? fp32Close : q8Close;
+    const last = await embed([ref.texts[0].text], { model });
+    checkRows(allRows(last), ref, [L], dim, close);
+    const all = await embed([ref.texts[0].text], { model, layers: 'all', layerAgg: 'concat' });
+    checkRows(allRows(all), ref, Array.from({ length: L + 1 }, (_, i) => i), dim, close);
+    const middle = await embed([ref.texts[0].text], { model, layers: '1', levels: ['token'] });
+    middle.tokens.forEach((t, k) => close(t.vector, tokenState(ref.texts[0].states, [1], k + 1, dim)));
+    await model.dispose();
+  });
+});
+
+describe('through the CLI', () => {
+  let docs: string;
+  beforeAll(() => {
+    docs = tmpDir('hub-docs');
+    fs.writeFileSync(path.join(docs, 'doc.txt'), reference('bert-opset14').texts[0].text);
+  });
+  afterAll(() => fs.rmSync(docs, { recursive: true, force: true }));
+
+  const levels = ['--level', 'token', '--level', 'word', '--level', 'sentence', '--level', 'document'];
+
+  function run(args: string[]): void {
+    const r = spawnSync(process.execPath, [BIN, 'embed', path.join(docs, 'doc.txt'), ...levels, '--quiet', ...args], { encoding: 'utf8', timeout: 60000 });
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+  }
+
+  test.each(EXPORTS)('%s: --layers all --format npy and --layers -1 --format jsonl equal PyTorch', (name) => {
+    const ref = reference(name);
+    const dim = hiddenSize(name);
+    const L = ref.texts[0].states.length - 1;
+    const npyOut = tmpDir('hub-npy');
+    run(['--model', path.join(HUB, name), '--layers', 'all', '--layer-agg', 'concat', '--format', 'npy', '--out', npyOut]);
+    const matrix = readNpy(path.join(npyOut, 'vectors.npy'));
+    const meta = fs.readFileSync(path.join(npyOut, 'meta.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(matrix.rows).toBe(meta.length);
+    const npyRows = meta.map((m, i) => ({ ...m, vector: matrix.data.subarray(i * matrix.dim, (i + 1) * matrix.dim) }));
+    checkRows(npyRows, ref, Array.from({ length: L + 1 }, (_, i) => i), dim, fp32Close);
+
+    const jsonlOut = tmpDir('hub-jsonl');
+    run(['--model', path.join(HUB, name), '--layers', '-1', '--out', jsonlOut]);
+    const rows = fs.readFileSync(path.join(jsonlOut, 'embeddings.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    checkRows(rows, ref, [L], dim, fp32Close);
+    for (const dir of [npyOut, jsonlOut]) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('--dtype q8 --layers all runs the quantized export (cosine >= 0.98 to PyTorch fp32)', () => {
+    const name = 'distilbert-opset17';
+    const ref = reference(name);
+    const out = tmpDir('hub-q8');
+    run(['--model', path.join(HUB, name), '--dtype', 'q8', '--layers', 'all', '--layer-agg', 'concat', '--out', out]);
+    const rows = fs.readFileSync(path.join(out, 'embeddings.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    checkRows(rows, ref, [0, 1, 2, 3], hiddenSize(name), q8Close);
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+});
+
+describe('graph structure', () => {
+  test('a fill-mask export runs without its head: no logits, no decoder MatMul in the session', async () => {
+    const model = await loadContextualModel({ model: path.join(HUB, 'bert-mlm-opset17') });
+    expect(model.states.otherOutputs).toEqual(['logits']);
+    expect(model.encoder.outputNames).not.toContain('logits');
+    expect(model.encoder.outputNames).toEqual([model.states.tensors[model.numLayers]]);
+    await model.dispose();
+  });
+
+  test('DistilBERT exports have no token_type_ids input, and run without one', async () => {
+    const model = await loadContextualModel({ model: path.join(HUB, 'distilbert-opset14') });
+    expect(model.encoder.inputNames).toEqual(['input_ids', 'attention_mask']);
+    expect(model.hiddenSize).toBe(32);
+    expect(model.numLayers).toBe(3);
+    await model.dispose();
+  });
+
+  test('the load-time check fails loudly when last_hidden_state is not the last layer found', async () => {
+    // Rewire last_hidden_state to layer 2's output: the encoder stream still ends at layer 3.
+    const dir = tmpDir('hub-bad');
+    fs.cpSync(path.join(HUB, 'bert-opset17'), dir, { recursive: true });
+    const file = path.join(dir, 'onnx', 'model.onnx');
+    const proto = onnx.ModelProto.decode(fs.readFileSync(file));
+    const graph = proto.graph!;
+    const last = graph.node!.find((n) => n.output!.includes('last_hidden_state'))!;
+    last.output = ['layer3_output'];
+    graph.node!.push({ opType: 'Identity', name: 'rewired', input: ['/encoder/layer.1/output/LayerNorm/LayerNormalization_output_0'], output: ['last_hidden_state'] });
+    const consumers = graph.node!.filter((n) => n.input!.includes('last_hidden_state') && n.name !== 'rewired');
+    expect(consumers).toHaveLength(0);
+    fs.writeFileSync(file, onnx.ModelProto.encode(proto).finish());
+    await expect(loadContextualModel({ model: dir })).rejects.toThrow(
+      /the hidden state found for the last layer \(layer3_output\) is not the tensor that produces last_hidden_state/,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a config without its layer count is a one-line error naming the field', async () => {
+    const dir = tmpDir('hub-config');
+    fs.cpSync(path.join(HUB, 'distilbert-opset14'), dir, { recursive: true });
+    const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+    delete config.n_layers;
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+    await expect(loadContextualModel({ model: dir })).rejects.toThrow(/config.json lacks n_layers \(a positive integer for a distilbert model\)/);
+    config.n_layers = 3;
+    config.model_type = 'roberta';
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+    await expect(loadContextualModel({ model: dir })).rejects.toThrow(/model_type "roberta"; ctxembed runs bert and distilbert encoders/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
