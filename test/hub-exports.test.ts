@@ -217,3 +217,70 @@ describe('graph structure', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('graphs of other exporters', () => {
+  type Graph = onnx.IGraphProto;
+
+  /** Copies an export, rewrites its graph, and embeds the reference document with it at every layer. */
+  async function embedRewritten(name: string, rewrite: (g: Graph) => void): Promise<Row[]> {
+    const dir = tmpDir('hub-rewrite');
+    fs.cpSync(path.join(HUB, name), dir, { recursive: true });
+    const file = path.join(dir, 'onnx', 'model.onnx');
+    const proto = onnx.ModelProto.decode(fs.readFileSync(file));
+    rewrite(proto.graph!);
+    if (proto.graph!.node!.some((n) => n.domain === 'com.microsoft')) proto.opsetImport!.push({ domain: 'com.microsoft', version: 1 });
+    fs.writeFileSync(file, onnx.ModelProto.encode(proto).finish());
+    const model = await loadContextualModel({ model: dir });
+    const rows = allRows(await embed([reference(name).texts[0].text], { model, layers: 'all', layerAgg: 'concat' }));
+    await model.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+    return rows;
+  }
+
+  test('unscoped node names and numbered tensors (older exporters) are found by structure alone', async () => {
+    const name = 'bert-mlm-opset14';
+    const rows = await embedRewritten(name, (g) => {
+      const keep = new Set([...g.input!, ...g.output!, ...g.initializer!].map((t) => t.name!));
+      const renamed = new Map<string, string>();
+      const rename = (t: string) => (keep.has(t) || !t ? t : renamed.get(t) ?? (renamed.set(t, `${renamed.size + 1000}`), renamed.get(t)!));
+      g.node!.forEach((n, i) => {
+        n.name = `${n.opType}_${i}`;
+        n.input = n.input!.map(rename);
+        n.output = n.output!.map(rename);
+      });
+      g.valueInfo = [];
+    });
+    checkRows(rows, reference(name), [0, 1, 2, 3], 32, fp32Close);
+  });
+
+  test("onnxruntime's fused EmbedLayerNormalization and SkipLayerNormalization are read as the stream", async () => {
+    const name = 'bert-opset17';
+    const rows = await embedRewritten(name, (g) => {
+      const nodes = g.node!;
+      const producer = (t: string) => nodes.find((n) => n.output!.includes(t));
+      const floatAttr = (attr: string, f: number) => ({ name: attr, f, type: onnx.AttributeProto.AttributeType.FLOAT });
+      const lns = nodes.filter((n) => n.opType === 'LayerNormalization');
+      const fused: onnx.INodeProto[] = [];
+      const embeddingsLn = lns.find((n) => n.name!.startsWith('/embeddings/'))!;
+      fused.push(
+        { opType: 'Cast', name: 'ids32', input: ['input_ids'], output: ['ids32'], attribute: [{ name: 'to', i: onnx.TensorProto.DataType.INT32, type: onnx.AttributeProto.AttributeType.INT }] },
+        { opType: 'Cast', name: 'types32', input: ['token_type_ids'], output: ['types32'], attribute: [{ name: 'to', i: onnx.TensorProto.DataType.INT32, type: onnx.AttributeProto.AttributeType.INT }] },
+        { opType: 'Cast', name: 'mask32', input: ['attention_mask'], output: ['mask32'], attribute: [{ name: 'to', i: onnx.TensorProto.DataType.INT32, type: onnx.AttributeProto.AttributeType.INT }] },
+        {
+          opType: 'EmbedLayerNormalization', domain: 'com.microsoft', name: 'EmbedLayerNorm',
+          input: ['ids32', 'types32', 'embeddings.word_embeddings.weight', 'embeddings.position_embeddings.weight', 'embeddings.token_type_embeddings.weight', embeddingsLn.input![1], embeddingsLn.input![2], 'mask32'],
+          output: [embeddingsLn.output![0], 'mask_index'], attribute: [floatAttr('epsilon', 1e-12)],
+        },
+      );
+      const replaced = new Set<onnx.INodeProto>([embeddingsLn]);
+      for (const ln of lns.filter((n) => n !== embeddingsLn)) {
+        const add = producer(ln.input![0])!;
+        replaced.add(ln).add(add);
+        fused.push({ opType: 'SkipLayerNormalization', domain: 'com.microsoft', name: `${ln.name}_skip`, input: [add.input![0], add.input![1], ln.input![1], ln.input![2]], output: [ln.output![0]], attribute: [floatAttr('epsilon', 1e-12)] });
+      }
+      // Keep topological order: each fused node where the node it replaces stood.
+      g.node = nodes.flatMap((n) => (n === embeddingsLn ? fused.slice(0, 4) : replaced.has(n) ? (n.opType === 'LayerNormalization' ? [fused.find((f) => f.output![0] === n.output![0])!] : []) : [n]));
+    });
+    checkRows(rows, reference(name), [0, 1, 2, 3], 32, fp32Close);
+  });
+});
