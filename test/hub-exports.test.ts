@@ -203,7 +203,7 @@ describe('graph structure', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a config without its layer count is a one-line error naming the field', async () => {
+  test('a config without its layer count, another model_type or a non-WordPiece tokenizer is a one-line error', async () => {
     const dir = tmpDir('hub-config');
     fs.cpSync(path.join(HUB, 'distilbert-opset14'), dir, { recursive: true });
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
@@ -214,6 +214,12 @@ describe('graph structure', () => {
     config.model_type = 'roberta';
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
     await expect(loadContextualModel({ model: dir })).rejects.toThrow(/model_type "roberta"; ctxembed runs bert and distilbert encoders/);
+    config.model_type = 'distilbert';
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+    const tokenizer = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
+    tokenizer.model = { type: 'BPE', vocab: tokenizer.model.vocab, merges: [], unk_token: '[UNK]' };
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer));
+    await expect(loadContextualModel({ model: dir })).rejects.toThrow(/aligns tokens for WordPiece \(BERT-family\) tokenizers; this tokenizer's model is BPE/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -106,6 +106,17 @@ function describeLoadFailure(err: unknown, src: Source): ModelLoadError {
   return new ModelLoadError(`could not load ${name}: ${raw}`);
 }
 
+/** Our WordPiece tokenizer over the model's tokenizer.json (refused unless WordPiece), and the longest sequence it allows. */
+function wordPieceTokenizer(hfTokenizer: any, shape: EncoderShape, id: string): { tokenizer: WordPieceTokenizer; maxLength: number } {
+  const tokenizerJson = hfTokenizer._tokenizerJSON as TokenizerJson | undefined;
+  if (!tokenizerJson) throw new ModelLoadError(`${id}: this version of Transformers.js does not expose tokenizer.json; ctxembed needs it to align tokens`);
+  const tc = hfTokenizer._tokenizerConfig ?? {};
+  const tokenizer = new WordPieceTokenizer(tokenizerJson, { cls: tc.cls_token ?? '[CLS]', sep: tc.sep_token ?? '[SEP]', pad: tc.pad_token ?? '[PAD]' }, id);
+  const modelMax = Number(tc.model_max_length);
+  const maxLength = Number.isFinite(modelMax) && modelMax > 0 && modelMax < shape.maxPositions ? modelMax : shape.maxPositions;
+  return { tokenizer, maxLength };
+}
+
 /** Reads the ONNX graph and finds its hidden states; a graph that is no BERT-family encoder is a ModelLoadError. */
 function analyzeGraph(onnxPath: string, numLayers: number, id: string): HiddenStates {
   try {
@@ -147,14 +158,15 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
     interOpNumThreads: 1,
     enableMemPattern: false,
   };
-  let hfTokenizer: any;
-  let hfModel: any;
   let shape: EncoderShape;
+  let tokenizer: WordPieceTokenizer;
+  let maxLength: number;
+  let hfModel: any;
   try {
-    // The config first: an unsupported model is refused before its weights are fetched.
+    // The config and tokenizer first: an unsupported model is refused before its weights are fetched.
     const config = await AutoConfig.from_pretrained(id, hub);
     shape = encoderShape(config as unknown as Record<string, unknown>, id);
-    hfTokenizer = await AutoTokenizer.from_pretrained(id, hub);
+    ({ tokenizer, maxLength } = wordPieceTokenizer(await AutoTokenizer.from_pretrained(id, hub), shape, id));
     hfModel = await AutoModel.from_pretrained(id, { ...hub, dtype, device: 'cpu', session_options: sessionOptions } as any);
   } catch (err) {
     if (err instanceof ModelLoadError) throw err;
@@ -175,16 +187,6 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
     throw err;
   }
 
-  const tokenizerJson = hfTokenizer._tokenizerJSON as TokenizerJson | undefined;
-  if (!tokenizerJson) throw new ModelLoadError(`${id}: this version of Transformers.js does not expose tokenizer.json; ctxembed needs it to align tokens`);
-  const tc = hfTokenizer._tokenizerConfig ?? {};
-  const tokenizer = new WordPieceTokenizer(
-    tokenizerJson,
-    { cls: tc.cls_token ?? '[CLS]', sep: tc.sep_token ?? '[SEP]', pad: tc.pad_token ?? '[PAD]' },
-    id,
-  );
-  const modelMax = Number(tc.model_max_length);
-  const maxLength = Number.isFinite(modelMax) && modelMax > 0 && modelMax < shape.maxPositions ? modelMax : shape.maxPositions;
   const encoder = new BertEncoder(session, tokenizer.padId, id);
   const model: ContextualModel = {
     id,
