@@ -5,11 +5,12 @@ import { compareCommand } from './compare';
 import { distillCommand } from './distill';
 import { embedCommand } from './embed';
 import { evalCommand } from './eval';
+import { quantizeCommand } from './quantize';
 import { queryCommand } from './query';
 import { runCommand } from './run';
 import { trainCommand } from './train';
 
-export const COMMANDS = [embedCommand, queryCommand, trainCommand, evalCommand, distillCommand, compareCommand, runCommand];
+export const COMMANDS = [embedCommand, queryCommand, quantizeCommand, trainCommand, evalCommand, distillCommand, compareCommand, runCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');

@@ -74,7 +74,8 @@ function checkLocalFolder(dir: string, dtype: ModelDtype): string {
   const file = path.join(onnxDir, DTYPE_FILES[dtype]);
   if (!fs.existsSync(file)) {
     const present = fs.readdirSync(onnxDir).filter((f) => f.endsWith('.onnx'));
-    throw new ModelLoadError(`model folder ${dir} has no onnx/${DTYPE_FILES[dtype]} for --dtype ${dtype}; present: ${present.join(', ') || 'none'}`);
+    const make = dtype === 'q8' ? `: make it with ctxembed quantize --model ${dir}` : '';
+    throw new ModelLoadError(`model folder ${dir} has no onnx/${DTYPE_FILES[dtype]} for --dtype ${dtype} (present: ${present.join(', ') || 'none'})${make}`);
   }
   return file;
 }
@@ -86,6 +87,7 @@ function cachedPath(cacheDir: string, id: string, revision: string, file: string
 
 interface Source {
   id: string;
+  dtype: ModelDtype;
   revision: string | null;
   local: boolean;
   offline: boolean;
@@ -99,6 +101,9 @@ function describeLoadFailure(err: unknown, src: Source): ModelLoadError {
   const name = `model ${src.id}${src.revision === DEFAULT_REVISION ? '' : ` (revision ${src.revision})`}`;
   if (err instanceof ModelFileNotFoundError && src.offline) {
     return new ModelLoadError(`${name} is not in the cache ${src.cacheDir} and the network is off (--offline or HF_HUB_OFFLINE=1): download it once on a networked machine, or pass a local folder with --model DIR (${raw})`);
+  }
+  if (err instanceof ModelFileNotFoundError && src.dtype === 'q8' && raw.includes(DTYPE_FILES.q8)) {
+    return new ModelLoadError(`${name} has no onnx/${DTYPE_FILES.q8} on the Hub (${raw}): download the model's folder and make one with ctxembed quantize --model DIR`);
   }
   if (err instanceof ModelFileNotFoundError) {
     return new ModelLoadError(`${name} was not found on the Hugging Face Hub (${raw}): check the id and --revision, or pass a local folder with --model DIR`);
@@ -148,7 +153,7 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
     env.allowRemoteModels = true;
   }
   if (options.cacheDir) env.cacheDir = path.resolve(options.cacheDir);
-  const src: Source = { id, revision, local, offline, cacheDir: env.cacheDir ?? '(Transformers.js default cache)' };
+  const src: Source = { id, dtype, revision, local, offline, cacheDir: env.cacheDir ?? '(Transformers.js default cache)' };
   const hub = local ? {} : { revision: revision!, local_files_only: offline };
 
   // onnxruntime's own default counts physical cores, one on a 2-vCPU machine: half the throughput.
