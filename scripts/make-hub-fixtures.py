@@ -39,8 +39,10 @@ SENTENCES = ['The bank raised its interest rates again.', 'Unbelievably, the riv
 
 SIZES = {
     # 3 layers so that "all", a middle layer and the last one differ; 4 heads of 8.
-    'tiny': dict(hidden=32, layers=3, heads=4, intermediate=64, positions=128, vocab='small'),
-    'base': dict(hidden=768, layers=12, heads=12, intermediate=3072, positions=512, vocab='full'),
+    # Weights drawn with std 0.2 at tiny size, so that attention, and thus context, visibly matters;
+    # BERT's own initializer range (0.02) at base size, whose activations int8 measurements depend on.
+    'tiny': dict(hidden=32, layers=3, heads=4, intermediate=64, positions=128, vocab='small', std=0.2),
+    'base': dict(hidden=768, layers=12, heads=12, intermediate=3072, positions=512, vocab='full', std=0.02),
 }
 
 
@@ -449,18 +451,17 @@ def configs(kind, size, vocab_size):
     }
 
 
-def build(kind, config, seed):
+def build(kind, config, seed, std):
     module = {'bert': BertModel, 'bert-mlm': BertForMaskedLM, 'distilbert': DistilBertModel}[kind](config)
-    # Larger than BERT's init (std 0.02) so that attention, and thus context, visibly matters. Seeded here,
-    # after construction, so BertModel and BertForMaskedLM draw the same encoder (their parameters share
-    # an order up to the pooler / head).
+    # Seeded here, after construction, so BertModel and BertForMaskedLM draw the same encoder (their
+    # parameters share an order up to the pooler / head).
     torch.manual_seed(seed)
     with torch.no_grad():
         for name, p in module.named_parameters():
             if 'LayerNorm' in name or 'layer_norm' in name:
                 p.copy_((1.0 if name.endswith('weight') else 0.0) + 0.1 * torch.randn_like(p))
             else:
-                p.copy_(0.2 * torch.randn_like(p))
+                p.copy_(std * torch.randn_like(p))
     return module.eval()
 
 
@@ -554,7 +555,7 @@ def main():
     vocab = bert_vocabulary(SIZES[args.size]['vocab'])
     for kind in args.kinds:
         config = configs(kind, args.size, len(vocab))
-        module = build(kind, config, args.seed)
+        module = build(kind, config, args.seed, SIZES[args.size]['std'])
         for opset in args.opsets:
             folder = os.path.join(args.out, '%s-opset%d' % (kind, opset))
             os.makedirs(folder, exist_ok=True)

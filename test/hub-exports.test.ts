@@ -37,8 +37,11 @@ describe.each(EXPORTS)('%s', (name) => {
     checkRows(allRows(last), ref, [L], dim, close);
     const all = await embed([ref.texts[0].text], { model, layers: 'all', layerAgg: 'concat' });
     checkRows(allRows(all), ref, Array.from({ length: L + 1 }, (_, i) => i), dim, close);
-    const middle = await embed([ref.texts[0].text], { model, layers: '1', levels: ['token'] });
-    middle.tokens.forEach((t, k) => close(t.vector, tokenState(ref.texts[0].states, [1], k + 1, dim)));
+    // One state alone: the embeddings (a graph that reads no attention_mask once cut down) and a middle layer.
+    for (const layer of [0, 1]) {
+      const one = await embed([ref.texts[0].text], { model, layers: String(layer), levels: ['token'] });
+      one.tokens.forEach((t, k) => close(t.vector, tokenState(ref.texts[0].states, [layer], k + 1, dim)));
+    }
     await model.dispose();
   });
 });

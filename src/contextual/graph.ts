@@ -157,7 +157,7 @@ function subgraphInputs(node: Node, into: Set<string>): void {
 
 /**
  * Rewrites `model` in place so that its only outputs are `outputs` (tensor names of the graph)
- * and drops every node, initializer and input they do not need: a head (fill-mask logits,
+ * and drops every node and initializer they do not need: a head (fill-mask logits,
  * pooler) is then never computed.
  */
 export function pruneToOutputs(model: onnx.IModelProto, outputs: string[]): void {
@@ -175,7 +175,10 @@ export function pruneToOutputs(model: onnx.IModelProto, outputs: string[]): void
     subgraphInputs(node, needed);
   }
   graph.node = kept.reverse();
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
   graph.initializer = (graph.initializer ?? []).filter((t) => needed.has(t.name ?? ''));
-  graph.input = (graph.input ?? []).filter((t) => needed.has(t.name ?? ''));
+  // The model's inputs stay, used or not (the embeddings alone read no attention_mask); an
+  // initializer listed as an input (older IR versions) goes with its initializer.
+  graph.input = (graph.input ?? []).filter((t) => !initializers.has(t.name ?? '') || needed.has(t.name ?? ''));
   graph.valueInfo = (graph.valueInfo ?? []).filter((t) => needed.has(t.name ?? ''));
 }
