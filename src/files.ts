@@ -23,6 +23,8 @@ export function describeFsError(err: unknown, file: string): string {
       return `${path.dirname(file)} does not exist`;
     case 'ENOTDIR':
       return `a part of ${file} is a file, not a folder`;
+    case 'EEXIST':
+      return `${file} is a file, not a folder`;
     case 'EISDIR':
       return `${file} is a folder`;
     case 'EMFILE':

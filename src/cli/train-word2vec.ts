@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
 import { TOKENIZERS } from '../static/corpus';
+import { ensureWritableFile } from '../files';
 import { saveVectors } from '../static/formats';
 import { ARCHITECTURES, TrainingProgress, WORD2VEC_DEFAULTS as D } from '../static/word2vec/args';
 import { trainWord2Vec } from '../static/word2vec/train';
@@ -30,6 +31,7 @@ export const trainWord2VecCommand: CommandModule = {
       .example('$0 train word2vec --corpus corpus/ --out vectors.vec', 'CBOW, 100 dimensions')
       .example('$0 train word2vec --corpus text.tok.txt --tokenizer whitespace --arch skipgram --threads 4 --binary --out vectors.bin', 'skip-gram on a pre-tokenized corpus'),
   handler: async (argv: any) => {
+    ensureWritableFile(argv.out);
     const progress = argv.quiet ? undefined : progressReporter();
     const result = await trainWord2Vec(argv.corpus, {
       arch: argv.arch, dim: argv.dim, window: argv.window, minCount: argv['min-count'], maxVocab: argv['max-vocab'],
