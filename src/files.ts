@@ -13,7 +13,7 @@ export function describeFsError(err: unknown, file: string): string {
   switch (e?.code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return `disk full writing ${file}`;
+      return `disk full: cannot write ${file} (no space left on the device)`;
     case 'EACCES':
     case 'EPERM':
       return `${file} is not writable (permission denied)`;

@@ -1,6 +1,6 @@
 /**
- * `ctxembed train` as a user runs it (its own process, real files, a real read-only disk): the
- * defaults train, and an output that cannot be written is refused before any work.
+ * `ctxembed train` as a user runs it (its own process, real files, a real full disk): the defaults
+ * train, and a failed run says why in one line and leaves nothing under the output's name.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -66,6 +66,30 @@ describe('an output that cannot be written fails at once, before any training', 
       const r = ctxembed([...args, '--out', path.join(disk.dir, 'v.vec')]);
       expect(r.code).toBe(1);
       expect(lines(r.stderr)).toEqual([`ctxembed: ${disk.dir} is not writable (read-only file system)`]);
+    } finally {
+      disk.unmount();
+    }
+  });
+});
+
+describe('a full disk', () => {
+  // Some 3,700 words × 100 floats: about 3 MB as text, 1.5 MB binary, on a 512 KB disk.
+  const runs = [
+    ['word2vec text', ['train', 'word2vec', '--epochs', '1']],
+    ['word2vec --binary', ['train', 'word2vec', '--epochs', '1', '--binary']],
+    ['glove text', ['train', 'glove', '--epochs', '1', '--threads', '1']],
+    ['glove --glove-format', ['train', 'glove', '--epochs', '1', '--threads', '1', '--glove-format']],
+    ['glove --binary', ['train', 'glove', '--epochs', '1', '--threads', '1', '--binary']],
+  ] as const;
+
+  test.each(runs)('%s: exit 1, one line "disk full: …", and no file left under the output name (nor a temporary)', (_name, args) => {
+    const disk = mountTinyDisk(512);
+    if (!disk) return;
+    try {
+      const out = path.join(disk.dir, 'vectors.out');
+      const r = ctxembed([...args, '--corpus', BROWN, '--min-count', '1', '--quiet', '--out', out]);
+      expect({ code: r.code, stderr: lines(r.stderr) }).toEqual({ code: 1, stderr: [`ctxembed: disk full: cannot write ${out} (no space left on the device)`] });
+      expect(fs.readdirSync(disk.dir)).toEqual([]);
     } finally {
       disk.unmount();
     }
