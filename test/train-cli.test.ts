@@ -94,4 +94,19 @@ describe('a full disk', () => {
       disk.unmount();
     }
   });
+
+  test("glove: co-occurrence runs spilled into a full TMPDIR: exit 1, one line naming the spill and the way out, nothing left there", () => {
+    const disk = mountTinyDisk(256);
+    if (!disk) return;
+    try {
+      const out = path.join(dir, 'spill.vec');
+      const r = ctxembed(['train', 'glove', '--corpus', BROWN, '--min-count', '1', '--memory', '0.0000001', '--threads', '1', '--quiet', '--out', out], { env: { TMPDIR: disk.dir } });
+      expect(r.code).toBe(1);
+      expect(lines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^ctxembed: disk full: cannot write ${disk.dir}/ctxembed-cooccur-\\w+/\\S+\\.bin \\(no space left on the device\\) \\(co-occurrence counts .* spill there: .*TMPDIR.*--memory\\)$`))]);
+      expect(fs.readdirSync(disk.dir)).toEqual([]);
+      expect(fs.existsSync(out)).toBe(false);
+    } finally {
+      disk.unmount();
+    }
+  });
 });
