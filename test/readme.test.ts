@@ -1,5 +1,5 @@
 /**
- * Every `npx ctxembed …` command of README.md's sh blocks runs here as the README writes it,
+ * Every `npx ctxembed …` command of README.md (its sh blocks and inline code) runs here as written,
  * through bin/ctxembed.js (what npx runs), each in a fresh folder where the paths it names are
  * fixtures; its output is checked for more than the exit code.
  *
@@ -31,7 +31,7 @@ const BROWN = path.join(FIXTURES_DIR, 'glove', 'brown-800.txt');
 const DOCS = path.join(FIXTURES_DIR, 'docs');
 const COMPARE = path.join(FIXTURES_DIR, 'compare');
 
-/** The `npx ctxembed …` commands of the README's sh blocks, in order. */
+/** The `npx ctxembed …` commands of the README: in its sh blocks, then in inline code, in order. */
 export function readmeCommands(markdown: string): string[] {
   const commands: string[] = [];
   for (const [, block] of markdown.matchAll(/^```sh\n([\s\S]*?)^```/gm)) {
@@ -40,6 +40,8 @@ export function readmeCommands(markdown: string): string[] {
       if (at >= 0) commands.push(line.slice(at).replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim());
     }
   }
+  const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
+  for (const [, command] of prose.matchAll(/`(npx ctxembed [^`]+)`/g)) commands.push(command.replace(/\s+/g, ' ').trim());
   return commands;
 }
 
@@ -226,6 +228,13 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
     check: (r) => {
       checkEmbedFolder(r, ALL_DOCS);
       expect(new Set(readJsonl(r.at('out/embeddings.jsonl')).map((x) => x.level))).toEqual(new Set(['sentence']));
+    },
+  },
+  'npx ctxembed embed docs/ --model ./bert-base-uncased --offline --out out/': {
+    files: { 'docs/': DOCS, 'bert-base-uncased': TINY },
+    check: (r) => {
+      checkEmbedFolder(r, ALL_DOCS);
+      expect(readJsonl(r.at('out/embeddings.jsonl')).every((x) => x.level === 'token' && x.vector.length === 32)).toBe(true);
     },
   },
   'npx ctxembed query --index out/ "interest rates rose" --k 5': {
