@@ -153,6 +153,8 @@ function checkEmbedFolder(r: Ran, sources: string[]) {
 }
 
 const ALL_DOCS = ['news/markets.txt', 'news/weather.txt', 'notes/garden.md'];
+/** `docs/` as the fixture documents, and the fixture model for the default one. */
+const ON_DOCS = { files: { 'docs/': DOCS }, append: ['--model', TINY], why: MODEL_NOTE };
 
 export const COMMANDS: Record<string, ReadmeCommand> = {
   'npx ctxembed embed <folder> --out <dir>': {
@@ -182,9 +184,7 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
     },
   },
   'npx ctxembed embed docs/ --out out/ --format npy --level sentence --level document': {
-    files: { 'docs/': DOCS },
-    append: ['--model', TINY],
-    why: MODEL_NOTE,
+    ...ON_DOCS,
     check: (r) => {
       checkEmbedFolder(r, ALL_DOCS);
       const meta = readJsonl(r.at('out/meta.jsonl'));
@@ -222,9 +222,7 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
     },
   },
   'npx ctxembed embed docs/ --out out/ --level sentence': {
-    files: { 'docs/': DOCS },
-    append: ['--model', TINY],
-    why: MODEL_NOTE,
+    ...ON_DOCS,
     check: (r) => {
       checkEmbedFolder(r, ALL_DOCS);
       expect(new Set(readJsonl(r.at('out/embeddings.jsonl')).map((x) => x.level))).toEqual(new Set(['sentence']));
