@@ -9,6 +9,7 @@ import { exposeLayers, parseLayers } from './contextual/layers';
 import { ContextualModel, loadContextualModel, ModelOptions } from './contextual/model';
 import { combinedDim, combineLayers, LayerAggregation } from './pooling/layers';
 import { normalizeRows } from './pooling/normalize';
+import { withDefaults } from './options';
 import { poolSequence, SequencePooler, SequencePooling } from './pooling/sequence';
 import { poolWords, WordPooling, wordPoolingDim } from './pooling/words';
 import { EmbeddingRow, Level } from './store/rows';
@@ -211,7 +212,7 @@ export async function embed(texts: (string | SourceText)[], options: EmbedOption
   const key = { token: 'tokens', word: 'words', sentence: 'sentences', document: 'documents' } as const;
   await withModel(options, async (model) => {
     await prepareModel(model, options);
-    for await (const { rows } of embedDocuments(docs, model, { levels: ['token', 'word', 'sentence', 'document'], ...options })) {
+    for await (const { rows } of embedDocuments(docs, model, withDefaults({ levels: ['token', 'word', 'sentence', 'document'] as Level[] }, options))) {
       for (const row of rows) result[key[row.level]].push(row);
     }
   });

@@ -13,7 +13,7 @@ export function describeFsError(err: unknown, file: string): string {
   switch (e?.code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return `disk full writing ${file}`;
+      return `disk full: cannot write ${file} (no space left on the device)`;
     case 'EACCES':
     case 'EPERM':
       return `${file} is not writable (permission denied)`;
@@ -23,6 +23,8 @@ export function describeFsError(err: unknown, file: string): string {
       return `${path.dirname(file)} does not exist`;
     case 'ENOTDIR':
       return `a part of ${file} is a file, not a folder`;
+    case 'EEXIST':
+      return `${file} is a file, not a folder`;
     case 'EISDIR':
       return `${file} is a folder`;
     case 'EMFILE':

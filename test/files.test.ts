@@ -41,7 +41,7 @@ test('a full disk is an OutputError "disk full" and leaves neither the file nor 
   if (!disk) return;
   try {
     const file = path.join(disk.dir, 'big.bin');
-    expect(() => writeFileAtomic(file, Buffer.alloc(256 * 1024, 1))).toThrow(`disk full writing ${file}`);
+    expect(() => writeFileAtomic(file, Buffer.alloc(256 * 1024, 1))).toThrow(`disk full: cannot write ${file} (no space left on the device)`);
     expect(fs.readdirSync(disk.dir)).toEqual([]);
   } finally {
     disk.unmount();

@@ -16,6 +16,8 @@ const MODELS: Record<string, Partial<FixtureModelOptions>> = {
   'tiny-all-layers': { allLayers: true },
   /** Small vocabulary and short positions, for windowing. */
   'tiny-small-vocab': { vocab: 'small', maxPosition: 64, seed: 7 },
+  /** 12 layers like bert-base, for the README's `--layers 0,6,12`. */
+  'tiny-12-layers': { layers: 12 },
 };
 
 export type FixtureModelName = keyof typeof MODELS;
@@ -27,6 +29,7 @@ export function fixtureModel(name: FixtureModelName): string {
 function generatorHash(): string {
   const h = crypto.createHash('sha256');
   for (const f of ['make-fixture-model.ts', 'fixture-tokenizer.ts']) h.update(fs.readFileSync(path.join(ROOT, 'scripts', f)));
+  h.update(JSON.stringify(MODELS)); // a model added to the list is made too
   return h.digest('hex').slice(0, 16);
 }
 

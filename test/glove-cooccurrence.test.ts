@@ -72,6 +72,32 @@ describe('countCooccurrences', () => {
       for (let k = 0; k < inMemory.x.length; k++) expect(Math.abs(spilled.x[k] - inMemory.x[k])).toBeLessThanOrEqual(1e-12 * inMemory.x[k]);
     });
 
+    test('merged at most 3 runs at a time (passes through intermediate runs): the same pairs and sums, and no run file left', async () => {
+      const whole = await countCooccurrences(corpus, { window: 2, memoryBytes: BIG });
+      // 10 sorted runs, each pair's weight split among a few of them in halves (exact sums)
+      const dir = tmpDir('glove-merge');
+      const random = seededRandom(9);
+      const parts: { a: number[]; b: number[]; x: number[] }[] = Array.from({ length: 10 }, () => ({ a: [], b: [], x: [] }));
+      for (let k = 0; k < whole.a.length; k++) {
+        const shares = 1 + Math.floor(random() * 2);
+        for (let s = 0; s < 2 ** (shares - 1); s++) {
+          const p = parts[Math.floor(random() * 10)];
+          if (p.a.length > 0 && p.a[p.a.length - 1] === whole.a[k] && p.b[p.b.length - 1] === whole.b[k]) p.x[p.x.length - 1] += whole.x[k] / 2 ** (shares - 1);
+          else {
+            p.a.push(whole.a[k]);
+            p.b.push(whole.b[k]);
+            p.x.push(whole.x[k] / 2 ** (shares - 1));
+          }
+        }
+      }
+      const files = parts.map((p, i) => runs.writeRun(path.join(dir, `run-${i}.bin`), { a: Int32Array.from(p.a), b: Int32Array.from(p.b), x: Float64Array.from(p.x) }));
+      const merged = runs.mergeRuns(files, dir, 3);
+      expect(asMap(merged)).toEqual(asMap(whole));
+      expect(Array.from(merged.a)).toEqual(Array.from(whole.a));
+      expect(fs.readdirSync(dir)).toEqual([]);
+      fs.rmSync(dir, { recursive: true });
+    });
+
     test('and with dyadic weights (window 2) the sums are bit-identical, and match a naive count', async () => {
       const spilled = await countCooccurrences(corpus, { window: 2, memoryBytes: 1 });
       const naive = new Map<string, number>();
@@ -90,13 +116,15 @@ describe('countCooccurrences', () => {
 
 describe('counting real text, vocabulary to word pairs', () => {
   // The first 400 lines of the Brown fixture (some 8,000 words).
-  const CORPUS = path.join(tmpDir('glove-cooccur'), 'brown-400.txt');
+  const dir = tmpDir('glove-cooccur');
+  const CORPUS = path.join(dir, 'brown-400.txt');
   const text = fs.readFileSync(path.join(FIXTURES_DIR, 'glove', 'brown-800.txt'), 'utf8').split('\n').slice(0, 400).join('\n') + '\n';
   let want: Map<string, number>;
   beforeAll(() => {
     fs.writeFileSync(CORPUS, text);
     want = naiveCounts(3);
   });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** A naive count keyed by the words themselves: out-of-vocabulary words dropped first, window 10, 1 / distance. */
   function naiveCounts(minCount: number): Map<string, number> {

@@ -9,6 +9,7 @@ import { trainGloVe } from '../src/static/glove/train';
 import { sharedMemory } from '../src/static/word2vec/kernel';
 import { ensureGloVeKernelBuilt } from './build-kernel';
 import { FIXTURES_DIR, runMain, tmpDir } from './fixtures';
+import { groupPrecision, writeGroupCorpus } from './group-corpus';
 
 beforeAll(() => ensureGloVeKernelBuilt());
 
@@ -122,27 +123,13 @@ describe('trainGloVe', () => {
   });
 
   test('on a synthetic corpus of word groups, the nearest neighbours of each word are its group (vocabulary rows to output rows)', async () => {
-    // 8 groups of 5 words; each line draws 10 words from one group and 2 from any group, so words
-    // co-occur mostly, not only, within their group (with no pair across groups the biases alone
-    // would fit the counts). Groups differ in frequency, so a mix-up of vocabulary ids and rows shows.
     const dir = tmpDir('glove-groups');
     const file = path.join(dir, 'groups.txt');
-    const random = seededRandom(3);
-    const word = (g: number) => `g${g}w${Math.floor(5 * random())}`;
-    const lines: string[] = [];
-    for (let l = 0; l < 1500; l++) {
-      const g = Math.floor(8 * random() ** 1.5);
-      lines.push([...Array.from({ length: 10 }, () => word(g)), word(Math.floor(8 * random())), word(Math.floor(8 * random()))].join(' '));
-    }
-    fs.writeFileSync(file, lines.join('\n') + '\n');
+    writeGroupCorpus(file);
     const r = await trainGloVe(file, { tokenizer: 'whitespace', minCount: 1, window: 5, dim: 16, xMax: 10, epochs: 30, threads: 2, seed: 2 });
     expect(r.vectors.size).toBe(40);
-    let right = 0;
-    for (const w of r.vectors.words) {
-      const group = w.slice(0, 2);
-      right += r.vectors.mostSimilar(w, 4).filter((n) => n.word.startsWith(group)).length;
-    }
-    expect(right / (40 * 4)).toBeGreaterThan(0.95);
+    expect(groupPrecision(r.vectors)).toBeGreaterThan(0.95);
+    fs.rmSync(dir, { recursive: true });
   });
 
   test('a seeded single-thread run is deterministic, and the seed matters', async () => {
@@ -159,6 +146,7 @@ describe('trainGloVe', () => {
 describe('ctxembed train glove', () => {
   const run = runMain;
   const dir = tmpDir('glove-cli');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const base = ['train', 'glove', '--corpus', CORPUS, '--dim', '8', '--epochs', '2', '--threads', '1', '--tokenizer', 'whitespace'];
 
   test('writes word2vec text by default and GloVe text with --glove-format, the same vectors', async () => {

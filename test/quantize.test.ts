@@ -115,7 +115,7 @@ test('errors: a quantized graph, a folder without onnx/, a missing q8 file, a fu
     try {
       r = cli('quantize', '--model', fp32, '--out', path.join(disk.dir, 'q8'));
       expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/^ctxembed: disk full writing .*\n$/);
+      expect(r.stderr).toMatch(/^ctxembed: disk full: cannot write .*\n$/);
       expect(fs.existsSync(path.join(disk.dir, 'q8', 'onnx', 'model_quantized.onnx'))).toBe(false);
       const leftovers = fs.readdirSync(path.join(disk.dir, 'q8'), { recursive: true }).filter((f) => String(f).endsWith('.tmp'));
       expect(leftovers).toEqual([]);

@@ -8,10 +8,10 @@ export interface TinyDisk {
   unmount(): void;
 }
 
-/** Mounts a tmpfs of `kb` kilobytes; null (with a warning) where mounting is not allowed. */
-export function mountTinyDisk(kb: number): TinyDisk | null {
+/** Mounts a tmpfs of `kb` kilobytes (read-only with `readOnly`); null (with a warning) where mounting is not allowed. */
+export function mountTinyDisk(kb: number, opts: { readOnly?: boolean } = {}): TinyDisk | null {
   const dir = tmpDir('disk');
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir], { encoding: 'utf8' });
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k${opts.readOnly ? ',ro' : ''}`, 'tmpfs', dir], { encoding: 'utf8' });
   if (r.status !== 0) {
     fs.rmSync(dir, { recursive: true, force: true });
     console.warn(`skipping the full-disk test: cannot mount a tmpfs (${(r.stderr || r.error?.message || '').trim()})`);

@@ -55,6 +55,7 @@ export const compareCommand: CommandModule = {
       neighbours: argv.neighbours ? String(argv.neighbours).split(',').map((w: string) => w.trim()).filter(Boolean) : [],
       restrictVocab: argv.restrictVocab,
       quiet: argv.quiet,
+      onWarning: (m: string) => console.error(`ctxembed: warning: ${m}`),
     });
     const written = await writeReport(report, argv.out, { png: argv.png });
     if (!argv.quiet && written.pngSkipped && argv.png) console.error(`ctxembed: no PNG charts: ${written.pngSkipped}`);

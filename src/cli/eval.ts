@@ -27,7 +27,7 @@ export const evalCommand: CommandModule = {
         return true;
       }),
   handler: (argv: any) => {
-    const kv = resolveVectors(argv.vectors);
+    const kv = resolveVectors(argv.vectors, { onWarning: (m) => console.error(`ctxembed: warning: ${m}`) });
     const lookup = { restrictVocab: argv['restrict-vocab'] };
     const wordsim = (argv.wordsim as string[]).map((f) => evaluateWordSimilarity(kv, f, lookup));
     const analogy = argv.analogy ? evaluateAnalogies(kv, argv.analogy, lookup) : undefined;

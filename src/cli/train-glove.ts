@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors';
+import { ensureWritableFile } from '../files';
 import { TOKENIZERS } from '../static/corpus';
 import { saveVectors } from '../static/formats';
 import { GLOVE_DEFAULTS, trainGloVe } from '../static/glove/train';
@@ -30,9 +31,7 @@ export const trainGloVeCommand: CommandModule = {
       .example('$0 train glove --corpus text.tok.txt --tokenizer whitespace --threads 2 --glove-format --out vectors.txt', "GloVe's own text format"),
   handler: async (argv: any) => {
     if (argv.binary && argv.gloveFormat) throw new UsageError('--binary and --glove-format exclude each other');
-    for (const k of ['dim', 'window', 'epochs', 'memory', 'x-max', 'learning-rate'] as const) {
-      if (!(argv[k] > 0)) throw new UsageError(`--${k} must be positive, got ${argv[k]}`);
-    }
+    ensureWritableFile(argv.out);
     const log = argv.quiet ? () => undefined : (line: string) => console.error(line);
     const result = await trainGloVe(argv.corpus, {
       dim: argv.dim, window: argv.window, minCount: argv['min-count'], maxVocab: argv['max-vocab'], memoryBytes: argv.memory * 1e9,

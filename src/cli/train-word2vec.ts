@@ -1,8 +1,9 @@
 import { SingleBar } from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
 import { TOKENIZERS } from '../static/corpus';
+import { ensureWritableFile } from '../files';
 import { saveVectors } from '../static/formats';
-import { ARCHITECTURES, TrainingProgress } from '../static/word2vec/args';
+import { ARCHITECTURES, TrainingProgress, WORD2VEC_DEFAULTS as D } from '../static/word2vec/args';
 import { trainWord2Vec } from '../static/word2vec/train';
 
 export const trainWord2VecCommand: CommandModule = {
@@ -13,23 +14,24 @@ export const trainWord2VecCommand: CommandModule = {
       .option('corpus', { type: 'string', array: true, demandOption: true, describe: 'Text files or folders (walked recursively); one sentence a line' })
       .option('out', { type: 'string', demandOption: true, describe: 'Vectors file to write (word2vec text format)' })
       .option('binary', { type: 'boolean', default: false, describe: 'Write the word2vec binary format' })
-      .option('arch', { choices: ARCHITECTURES, default: 'cbow', describe: 'Architecture' })
-      .option('dim', { type: 'number', default: 100, describe: 'Vector dimensions' })
-      .option('window', { type: 'number', default: 5, describe: 'Context words each side (shrunk at random per word)' })
-      .option('min-count', { type: 'number', default: 5, describe: 'Drop words seen fewer times' })
+      .option('arch', { choices: ARCHITECTURES, default: D.arch, describe: 'Architecture' })
+      .option('dim', { type: 'number', default: D.dim, describe: 'Vector dimensions' })
+      .option('window', { type: 'number', default: D.window, describe: 'Context words each side (shrunk at random per word)' })
+      .option('min-count', { type: 'number', default: D.minCount, describe: 'Drop words seen fewer times' })
       .option('max-vocab', { type: 'number', describe: 'Keep at most this many words, the most frequent' })
-      .option('negative', { type: 'number', default: 5, describe: 'Negative samples (0: none)' })
-      .option('hs', { type: 'boolean', default: false, describe: 'Hierarchical softmax' })
-      .option('sample', { type: 'number', default: 1e-3, describe: 'Subsampling threshold for frequent words (0: none)' })
-      .option('epochs', { type: 'number', default: 5, describe: 'Passes over the corpus' })
+      .option('negative', { type: 'number', default: D.negative, describe: 'Negative samples (0: none)' })
+      .option('hs', { type: 'boolean', default: D.hs, describe: 'Hierarchical softmax' })
+      .option('sample', { type: 'number', default: D.sample, describe: 'Subsampling threshold for frequent words (0: none)' })
+      .option('epochs', { type: 'number', default: D.epochs, describe: 'Passes over the corpus' })
       .option('alpha', { type: 'number', describe: 'Starting learning rate (default 0.025 skip-gram, 0.05 CBOW), decayed linearly' })
-      .option('seed', { type: 'number', default: 1, describe: 'Random seed (a run with --threads 1 is reproducible)' })
-      .option('threads', { type: 'number', default: 1, describe: 'Training threads' })
-      .option('tokenizer', { choices: TOKENIZERS, default: 'default', describe: 'default: lowercase words; whitespace: pre-tokenized text as is' })
+      .option('seed', { type: 'number', default: D.seed, describe: 'Random seed (a run with --threads 1 is reproducible)' })
+      .option('threads', { type: 'number', default: D.threads, describe: 'Training threads' })
+      .option('tokenizer', { choices: TOKENIZERS, default: D.tokenizer, describe: 'default: lowercase words; whitespace: pre-tokenized text as is' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' })
       .example('$0 train word2vec --corpus corpus/ --out vectors.vec', 'CBOW, 100 dimensions')
       .example('$0 train word2vec --corpus text.tok.txt --tokenizer whitespace --arch skipgram --threads 4 --binary --out vectors.bin', 'skip-gram on a pre-tokenized corpus'),
   handler: async (argv: any) => {
+    ensureWritableFile(argv.out);
     const progress = argv.quiet ? undefined : progressReporter();
     const result = await trainWord2Vec(argv.corpus, {
       arch: argv.arch, dim: argv.dim, window: argv.window, minCount: argv['min-count'], maxVocab: argv['max-vocab'],

@@ -58,6 +58,8 @@ export interface CompareOptions {
   quiet?: boolean;
   /** Called at the start of each step (what the progress output shows). */
   onStep?: (step: string, index: number, total: number) => void;
+  /** Told what loading goes on past (a vectors file's duplicate words, the first vector kept). */
+  onWarning?: (message: string) => void;
 }
 
 interface Step {
@@ -196,7 +198,7 @@ export async function compareEmbeddings(options: CompareOptions): Promise<Compar
     steps.push({
       label: `${name}: load and evaluate`,
       run: () => {
-        const vectors = resolveVectors(source);
+        const vectors = resolveVectors(source, { onWarning: opts.onWarning });
         if (word) staticVectors.push({ name, kv: vectors });
         staticScores.push(scoreVectors(vectors, name, 'static', opts));
       },

@@ -233,7 +233,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
     async run(p, ctx) {
       const opts = { wordsim: p.wordsim, analogy: p.analogy, neighbours: p.neighbours };
       const scores: EmbeddingScores[] = (p.vectors as string[]).map((v) =>
-        scoreVectors(resolveVectors(v), ctx.label(v), ctx.producer(v) === 'distill' ? 'distilled' : 'static', opts),
+        scoreVectors(resolveVectors(v, { onWarning: (m) => ctx.log(`warning: ${m}`) }), ctx.label(v), ctx.producer(v) === 'distill' ? 'distilled' : 'static', opts),
       );
       const file = path.join(ctx.dir, 'scores.json');
       fs.writeFileSync(file, JSON.stringify(scores, null, 1));

@@ -34,11 +34,76 @@ function parseHeader(buf: Buffer, file: string): { count: number; dim: number; s
   return { count, dim, start: nl < 0 ? buf.length : nl + 1 };
 }
 
-/** Parses text lines `word v1 … vD` from `start`; the word is everything before the last D fields. */
-function parseTextLines(buf: Buffer, start: number, file: string, expected: { count: number; dim: number } | null, firstLine: number): KeyedVectors {
-  const words: string[] = [];
-  let dim = expected?.dim ?? 0;
-  let values = new Float32Array(expected ? expected.count * dim : 1 << 16);
+/** A vector component: a finite decimal that fits a float32, else an InputError at `where` (file:line). */
+function parseComponent(field: string, where: string): number {
+  const v = Number(field);
+  if (Number.isFinite(v) && field !== '' && Number.isFinite(Math.fround(v))) return v;
+  if (Number.isNaN(v) && !/^[+-]?(nan|inf(inity)?)$/i.test(field)) throw new InputError(`${where}: not a number: ${JSON.stringify(field)}`);
+  throw new InputError(`${where}: ${JSON.stringify(field)} is not a finite float32 value (NaN or infinite vectors would make every score wrong)`);
+}
+
+const isNumber = (field: string) => field !== '' && !Number.isNaN(Number(field));
+
+/**
+ * Rows of vectors as they are read, with gensim's rule for a word seen twice: the first vector is
+ * kept, later ones dropped, and the file's duplicates reported once through `onWarning`.
+ */
+class VectorRows {
+  readonly words: string[] = [];
+  private readonly seen = new Set<string>();
+  private readonly duplicates: string[] = [];
+  private duplicateCount = 0;
+  values: Float32Array;
+
+  constructor(
+    private readonly file: string,
+    public dim: number,
+    expectedRows: number,
+  ) {
+    this.values = new Float32Array(Math.max(expectedRows * dim, 1 << 16));
+  }
+
+  /** Room for the next row; false when `word` is a duplicate, whose row is then skipped. */
+  add(word: string, where: string): boolean {
+    if (this.seen.has(word)) {
+      if (this.duplicates.length < 3) this.duplicates.push(`${where} ${JSON.stringify(word)}`);
+      this.duplicateCount++;
+      return false;
+    }
+    this.seen.add(word);
+    this.words.push(word);
+    if (this.words.length * this.dim > this.values.length) {
+      const grown = new Float32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    return true;
+  }
+
+  /** The current row's offset in `values`. */
+  get offset(): number {
+    return (this.words.length - 1) * this.dim;
+  }
+
+  done(onWarning: ((message: string) => void) | undefined): KeyedVectors {
+    if (this.words.length === 0) throw new InputError(`${this.file}: no vectors`);
+    if (this.duplicateCount > 0) {
+      const more = this.duplicateCount > this.duplicates.length ? ', …' : '';
+      onWarning?.(`${this.file}: ${this.duplicateCount} duplicate word${this.duplicateCount > 1 ? 's' : ''} (${this.duplicates.join(', ')}${more}); the first vector of each is kept, as gensim does`);
+    }
+    const n = this.words.length * this.dim;
+    return new KeyedVectors(this.words, this.dim, this.values.length === n ? this.values : this.values.slice(0, n));
+  }
+}
+
+/**
+ * Parses text lines `word v1 … vD` from `start`. The word is everything before the last D fields,
+ * so it may hold spaces (as some GloVe releases' words do), but a field after the first that is a
+ * number means the line has too many numbers.
+ */
+function parseTextLines(buf: Buffer, start: number, file: string, expected: { count: number; dim: number } | null, firstLine: number, onWarning?: (message: string) => void): KeyedVectors {
+  let rows: VectorRows | undefined = expected ? new VectorRows(file, expected.dim, expected.count) : undefined;
+  let lines = 0;
   let lineNo = firstLine;
   for (let pos = start; pos < buf.length; lineNo++) {
     let end = buf.indexOf(10, pos);
@@ -46,61 +111,73 @@ function parseTextLines(buf: Buffer, start: number, file: string, expected: { co
     const line = buf.toString('utf8', pos, end).trimEnd();
     pos = end + 1;
     if (line.length === 0) continue;
+    const where = `${file}:${lineNo}`;
     const parts = line.split(' ');
-    if (dim === 0) dim = parts.length - 1;
-    if (parts.length < dim + 1 || dim === 0) throw new InputError(`${file}:${lineNo}: expected a word and ${dim} numbers, found ${parts.length} fields`);
-    const row = words.length;
-    if (expected && row >= expected.count) throw new InputError(`${file}:${lineNo}: more vectors than the ${expected.count} the header announces`);
-    if ((row + 1) * dim > values.length) {
-      const grown = new Float32Array(values.length * 2);
-      grown.set(values);
-      values = grown;
-    }
+    rows ??= new VectorRows(file, parts.length - 1, 0);
+    const dim = rows.dim;
     const first = parts.length - dim;
-    for (let d = 0; d < dim; d++) {
-      const v = Number(parts[first + d]);
-      if (Number.isNaN(v) && parts[first + d] !== 'nan') throw new InputError(`${file}:${lineNo}: not a number: ${JSON.stringify(parts[first + d])}`);
-      values[row * dim + d] = v;
+    if (dim === 0 || first < 1 || parts.slice(1, first).some(isNumber)) {
+      const numbers = parts.length - 1 - parts.slice(1, first).filter((p) => !isNumber(p)).length;
+      throw new InputError(`${where}: expected a word and ${dim} numbers, found ${dim === 0 ? 'no number' : `${numbers} numbers`}`);
     }
-    words.push(first === 1 ? parts[0] : parts.slice(0, first).join(' '));
+    if (expected && ++lines > expected.count) throw new InputError(`${where}: more vectors than the ${expected.count} the header announces`);
+    const kept = rows.add(first === 1 ? parts[0] : parts.slice(0, first).join(' '), where);
+    const o = rows.offset;
+    for (let d = 0; d < dim; d++) {
+      const v = parseComponent(parts[first + d], where);
+      if (kept) rows.values[o + d] = v;
+    }
   }
-  if (expected && words.length !== expected.count) throw new InputError(`${file}: the header announces ${expected.count} vectors, the file has ${words.length}`);
-  if (words.length === 0) throw new InputError(`${file}: no vectors`);
-  return new KeyedVectors(words, dim, values.length === words.length * dim ? values : values.slice(0, words.length * dim));
+  if (expected && lines !== expected.count) throw new InputError(`${file}: the header announces ${expected.count} vectors, the file has ${lines}`);
+  if (!rows) throw new InputError(`${file}: no vectors`);
+  return rows.done(onWarning);
 }
 
-export function readWord2VecText(file: string): KeyedVectors {
+/** What loading reports without failing: duplicate words (the first vector kept). */
+export interface LoadOptions {
+  onWarning?: (message: string) => void;
+}
+
+export function readWord2VecText(file: string, opts: LoadOptions = {}): KeyedVectors {
   const buf = readFile(file);
   const header = parseHeader(buf, file);
-  return parseTextLines(buf, header.start, file, header, 2);
+  return parseTextLines(buf, header.start, file, header, 2, opts.onWarning);
 }
 
 /** GloVe's text format: no header, the dimension taken from the first line. */
-export function readGloveText(file: string): KeyedVectors {
-  return parseTextLines(readFile(file), 0, file, null, 1);
+export function readGloveText(file: string, opts: LoadOptions = {}): KeyedVectors {
+  return parseTextLines(readFile(file), 0, file, null, 1, opts.onWarning);
 }
 
-export function readWord2VecBinary(file: string): KeyedVectors {
+export function readWord2VecBinary(file: string, opts: LoadOptions = {}): KeyedVectors {
   const buf = readFile(file);
   const { count, dim, start } = parseHeader(buf, file);
-  const words: string[] = new Array(count);
-  const vectors = new Float32Array(count * dim);
+  const rows = new VectorRows(file, dim, count);
+  const vector = new Float32Array(dim);
   // Copying bytes into the Float32Array reads little-endian floats on a little-endian host (x86, ARM).
-  const bytes = new Uint8Array(vectors.buffer);
+  const bytes = new Uint8Array(vector.buffer);
   let pos = start;
   for (let i = 0; i < count; i++) {
     while (pos < buf.length && (buf[pos] === 10 || buf[pos] === 32)) pos++; // word2vec.c writes '\n' after a vector, gensim does not
     const space = buf.indexOf(32, pos);
     if (space < 0 || space + 1 + dim * 4 > buf.length) throw new InputError(`${file}: truncated at vector ${i + 1} of ${count} (byte ${pos})`);
+    let word: string;
     try {
-      words[i] = utf8.decode(buf.subarray(pos, space));
+      word = utf8.decode(buf.subarray(pos, space));
     } catch {
       throw new InputError(`${file}: word ${i + 1} at byte ${pos} is not UTF-8`);
     }
-    bytes.set(buf.subarray(space + 1, space + 1 + dim * 4), i * dim * 4);
+    bytes.set(buf.subarray(space + 1, space + 1 + dim * 4));
+    const where = `${file}: vector ${i + 1} (byte ${pos})`;
+    for (let d = 0; d < dim; d++) {
+      if (!Number.isFinite(vector[d])) throw new InputError(`${where}, ${JSON.stringify(word)}: ${vector[d]} is not a finite value (NaN or infinite vectors would make every score wrong)`);
+    }
+    if (rows.add(word, where)) rows.values.set(vector, rows.offset);
     pos = space + 1 + dim * 4;
   }
-  return new KeyedVectors(words, dim, vectors);
+  while (pos < buf.length && (buf[pos] === 10 || buf[pos] === 32)) pos++;
+  if (pos < buf.length) throw new InputError(`${file}: more data after the ${count} vectors the header announces (byte ${pos})`);
+  return rows.done(opts.onWarning);
 }
 
 /** Detects the format: a `V D` header followed by text or binary data, or headerless GloVe text. */
@@ -123,16 +200,20 @@ export function detectFormat(file: string): VectorFormat {
   return 'word2vec';
 }
 
-/** Loads vectors in any of the three formats (detected, or as given). */
-export function loadVectors(file: string, format?: VectorFormat): KeyedVectors {
+/**
+ * Loads vectors in any of the three formats (detected, or as given). Non-finite values and lines
+ * with the wrong number of fields are InputErrors naming the file and line; a duplicate word keeps
+ * its first vector and is reported through `onWarning`.
+ */
+export function loadVectors(file: string, format?: VectorFormat, opts: LoadOptions = {}): KeyedVectors {
   if (!fs.existsSync(file)) throw new InputError(`${file}: no such file`);
   switch (format ?? detectFormat(file)) {
     case 'word2vec':
-      return readWord2VecText(file);
+      return readWord2VecText(file, opts);
     case 'word2vec-binary':
-      return readWord2VecBinary(file);
+      return readWord2VecBinary(file, opts);
     case 'glove':
-      return readGloveText(file);
+      return readGloveText(file, opts);
   }
 }
 

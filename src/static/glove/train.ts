@@ -6,6 +6,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { checkPositive, checkPositiveIntegers, withDefaults } from '../../options';
 import { TokenizerName, readSentences } from '../corpus';
 import { KeyedVectors } from '../keyed-vectors';
 import { Vocabulary, buildVocabulary } from '../vocab';
@@ -57,7 +58,7 @@ export interface GloVeResult {
 export const GLOVE_DEFAULTS = { minCount: 5, window: 10, memoryBytes: 4e9, dim: 100, xMax: 100, alpha: 0.75, learningRate: 0.05, epochs: 25, seed: 1 };
 
 export async function trainGloVe(corpus: string | string[], options: GloVeOptions = {}): Promise<GloVeResult> {
-  const o = { ...GLOVE_DEFAULTS, threads: os.cpus().length, ...options };
+  const o = resolveGloVeOptions(options);
   const seconds = {} as Record<GloVePhase, number>;
   let clock = Date.now();
   const phaseDone = (phase: GloVePhase) => {
@@ -86,6 +87,14 @@ export async function trainGloVe(corpus: string | string[], options: GloVeOption
   phaseDone('training');
 
   return { vectors: sumWordAndContextVectors(memory.buffer, layout, vocabulary.size, o.dim, vocabulary.words), vocabulary, entries: count, costs, seconds };
+}
+
+/** The options over GLOVE_DEFAULTS (threads: every core), checked before any work starts. */
+export function resolveGloVeOptions(options: GloVeOptions) {
+  const o = withDefaults({ ...GLOVE_DEFAULTS, threads: os.cpus().length }, options);
+  checkPositiveIntegers({ dim: o.dim, window: o.window, epochs: o.epochs, threads: o.threads, minCount: o.minCount, maxVocab: o.maxVocab });
+  checkPositive({ memory: o.memoryBytes / 1e9, xMax: o.xMax, alpha: o.alpha, learningRate: o.learningRate });
+  return o;
 }
 
 /**

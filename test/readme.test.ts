@@ -1,0 +1,488 @@
+/**
+ * Every `npx ctxembed …` command of README.md (its sh blocks and inline code) runs here as written,
+ * through bin/ctxembed.js (what npx runs), each in a fresh folder where the paths it names are
+ * fixtures; its output is checked for more than the exit code.
+ *
+ * COMMANDS has one entry per README command, keyed by the command exactly as written there (line
+ * continuations joined, a trailing `# comment` dropped). An entry says what stands in for the files
+ * the command names (`files`), any change to its arguments (`replace`, `append`, with `why`), and
+ * checks what it printed and wrote. The first test fails when a README command has no entry, or an
+ * entry's command left the README: a README edit comes with its test.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { evaluateWordSimilarity } from '../src/compare/word-similarity';
+import { loadVectors, saveVectors } from '../src/static/formats';
+import { KeyedVectors } from '../src/static/keyed-vectors';
+import { loadPretrainedGloVe } from '../src/static/pretrained';
+import { readManifest } from '../src/store/manifest';
+import { readNpy } from '../src/store/npy';
+import { CliResult, ctxembed, lines } from './cli';
+import { FIXTURES_DIR, ROOT, SHARED, fixtureModel, sharedAvailable, tmpDir } from './fixtures';
+import { groupPrecision, writeGroupCorpus } from './group-corpus';
+
+// glove:6B-100d converted once into the repository's cache, shared with glove-pretrained.test.ts.
+const CACHE = path.join(ROOT, '.cache', 'ctxembed');
+process.env.CTXEMBED_CACHE = CACHE;
+
+const README = path.join(ROOT, 'README.md');
+const TINY = fixtureModel('tiny');
+const BROWN = path.join(FIXTURES_DIR, 'glove', 'brown-800.txt');
+const DOCS = path.join(FIXTURES_DIR, 'docs');
+const COMPARE = path.join(FIXTURES_DIR, 'compare');
+
+/** The `npx ctxembed …` commands of the README: in its sh blocks, then in inline code, in order. */
+export function readmeCommands(markdown: string): string[] {
+  const commands: string[] = [];
+  for (const [, block] of markdown.matchAll(/^```sh\n([\s\S]*?)^```/gm)) {
+    for (const line of block.replace(/\\\n\s*/g, '').split('\n')) {
+      const at = line.indexOf('npx ctxembed ');
+      if (at >= 0) commands.push(line.slice(at).replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim());
+    }
+  }
+  const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
+  for (const [, command] of prose.matchAll(/`(npx ctxembed [^`]+)`/g)) commands.push(command.replace(/\s+/g, ' ').trim());
+  return commands;
+}
+
+/** Shell words: whitespace-separated, '…' and "…" quoted (all the README uses). */
+function shellWords(command: string): string[] {
+  return [...command.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+// Word-similarity and analogy datasets: ../shared's where present, else the fixtures'. The full
+// questions-words.txt (19,544 questions) takes some 15 minutes against 300,000 GloVe words, so its
+// first 3 questions of each section stand in for it.
+const sharedEval = sharedAvailable('eval');
+const WS353 = sharedEval ? path.join(SHARED, 'eval', 'word-sim', 'EN-WS-353-ALL.txt') : path.join(COMPARE, 'wordsim.txt');
+const SIMLEX = sharedEval ? path.join(SHARED, 'eval', 'word-sim', 'EN-SIMLEX-999.txt') : path.join(FIXTURES_DIR, 'wordsim-small.txt');
+function writeQuestions(file: string): void {
+  if (!sharedEval) return fs.copyFileSync(path.join(COMPARE, 'analogy.txt'), file);
+  const out: string[] = [];
+  let inSection = 0;
+  for (const line of fs.readFileSync(path.join(SHARED, 'eval', 'analogy', 'questions-words.txt'), 'utf8').split('\n')) {
+    if (line.startsWith(':')) inSection = 0;
+    else if (inSection++ >= 3) continue;
+    if (line.trim()) out.push(line);
+  }
+  fs.writeFileSync(file, out.join('\n') + '\n');
+}
+const DATASETS = { 'EN-WS-353-ALL.txt': WS353, 'EN-SIMLEX-999.txt': SIMLEX, 'questions-words.txt': writeQuestions };
+
+/** GloVe 6B's 30,000 most frequent words, standing for "vectors.vec" / "vectors.bin" of eval's examples. */
+let gloveHead: KeyedVectors | undefined;
+function writeGloveHead(format: 'word2vec' | 'word2vec-binary') {
+  return (file: string) => {
+    if (!gloveHead) {
+      const all = loadPretrainedGloVe();
+      gloveHead = new KeyedVectors(all.words.slice(0, 30000), all.dim, all.vectors.slice(0, 30000 * all.dim));
+    }
+    saveVectors(gloveHead, file, { format });
+  };
+}
+
+/** `docs/`: fixtures/docs (news/markets.txt, news/weather.txt, notes/garden.md) plus drafts/plan.md, for --exclude. */
+function writeDocs(dir: string): void {
+  fs.cpSync(DOCS, dir, { recursive: true });
+  fs.mkdirSync(path.join(dir, 'drafts'));
+  fs.writeFileSync(path.join(dir, 'drafts', 'plan.md'), 'A draft that --exclude keeps out.\n');
+}
+
+interface Ran extends CliResult {
+  cwd: string;
+  /** A path in the command's folder. */
+  at(p: string): string;
+}
+
+interface ReadmeCommand {
+  /** Paths the command names, made in its folder before it runs: a fixture (linked), or a writer. */
+  files?: Record<string, string | ((file: string) => void)>;
+  /** Arguments run instead of the README's, [as written, as run]; `why` says why. */
+  replace?: [string, string][];
+  append?: string[];
+  why?: string;
+  /** Runs in the folder of the command before it (whose outputs it reads), not a fresh one. */
+  continues?: boolean;
+  check: (r: Ran) => void;
+}
+
+const MODEL_NOTE = 'the default model is a hub id (no network in tests): the fixture model instead';
+const readJsonl = (file: string) => lines(fs.readFileSync(file, 'utf8')).map((l) => JSON.parse(l));
+const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+
+/** A ctxembed eval text report: the header line and each dataset's Spearman. */
+function evalReport(r: Ran, vectors: string, words: number) {
+  expect(r.code).toBe(0);
+  const out = lines(r.stdout);
+  expect(out[0]).toBe(`${vectors}: ${words} words × 100`);
+  const spearman = (dataset: string) => Number(new RegExp(`^${dataset}: spearman (-?\\d\\.\\d{4})  pearson -?\\d\\.\\d{4}  coverage`, 'm').exec(r.stdout)![1]);
+  const analogy = /^questions-words\.txt: 3CosAdd (\d+\.\d\d)% \((\d+)\/(\d+)\)  3CosMul (\d+\.\d\d)%/m.exec(r.stdout);
+  return { spearman, analogy: analogy && { add: Number(analogy[1]) / 100, total: Number(analogy[3]), mul: Number(analogy[4]) / 100 } };
+}
+
+/** The README's figures for glove:6B-100d, from its comment `# WordSim-353 0.533, SimLex-999 0.298, analogy 0.635`. */
+function readmeGloveFigures(): { ws: number; simlex: number; analogy: number } {
+  const m = /# WordSim-353 (\d\.\d+), SimLex-999 (\d\.\d+), analogy (\d\.\d+)/.exec(fs.readFileSync(README, 'utf8'))!;
+  return { ws: Number(m[1]), simlex: Number(m[2]), analogy: Number(m[3]) };
+}
+
+function checkGroupVectors(file: string): KeyedVectors {
+  const kv = loadVectors(file);
+  expect([kv.size, kv.dim]).toEqual([40, 100]);
+  expect(groupPrecision(kv)).toBeGreaterThan(0.9);
+  return kv;
+}
+
+/** Words of the Brown fixture seen at least 5 times (the trainers' default --min-count) and their counts, counted here by hand. */
+function brownVocabulary(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const w of fs.readFileSync(BROWN, 'utf8').split(/\s+/)) if (w) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return new Map([...counts].filter(([, c]) => c >= 5));
+}
+
+function epochCosts(stderr: string): number[] {
+  return [...stderr.matchAll(/^epoch \d+\/25: cost (\S+)/gm)].map((m) => Number(m[1]));
+}
+
+function checkEmbedFolder(r: Ran, sources: string[]) {
+  expect(r.code).toBe(0);
+  const manifest = readManifest(r.at('out'))!;
+  expect(Object.keys(manifest.files).sort()).toEqual(sources);
+  for (const f of Object.values(manifest.files)) expect(f.status).toBe('done');
+  return manifest;
+}
+
+const ALL_DOCS = ['news/markets.txt', 'news/weather.txt', 'notes/garden.md'];
+/** `docs/` as the fixture documents, and the fixture model for the default one. */
+const ON_DOCS = { files: { 'docs/': DOCS }, append: ['--model', TINY], why: MODEL_NOTE };
+
+export const COMMANDS: Record<string, ReadmeCommand> = {
+  'npx ctxembed embed <folder> --out <dir>': {
+    files: { 'docs/': DOCS },
+    replace: [['<folder>', 'docs/'], ['<dir>', 'out/']],
+    append: ['--model', TINY],
+    why: `placeholders filled in; ${MODEL_NOTE}`,
+    check: (r) => {
+      checkEmbedFolder(r, ALL_DOCS);
+      const rows = readJsonl(r.at('out/embeddings.jsonl'));
+      // default level: token, one row per WordPiece token with the model's 32-d vector
+      expect(new Set(rows.map((x) => x.level))).toEqual(new Set(['token']));
+      expect(rows.length).toBeGreaterThan(80);
+      expect(rows.every((x) => x.vector.length === 32)).toBe(true);
+      expect(rows.find((x) => x.source === 'news/markets.txt' && x.index === 0).text).toBe('stocks');
+    },
+  },
+  'npx ctxembed embed notes.txt --model ./models/bert --level token --out out/': {
+    files: { 'notes.txt': path.join(DOCS, 'news', 'markets.txt'), 'models/bert': TINY },
+    check: (r) => {
+      checkEmbedFolder(r, ['notes.txt']);
+      const rows = readJsonl(r.at('out/embeddings.jsonl'));
+      const text = fs.readFileSync(r.at('notes.txt'), 'utf8');
+      expect(rows.slice(0, 3).map((x) => x.text)).toEqual(['stocks', 'rose', 'on']);
+      expect(text.slice(rows[1].start, rows[1].end)).toBe('rose');
+      expect(rows.every((x) => x.source === 'notes.txt' && x.vector.length === 32)).toBe(true);
+    },
+  },
+  'npx ctxembed embed docs/ --out out/ --format npy --level sentence --level document': {
+    ...ON_DOCS,
+    check: (r) => {
+      checkEmbedFolder(r, ALL_DOCS);
+      const meta = readJsonl(r.at('out/meta.jsonl'));
+      const npy = readNpy(r.at('out/vectors.npy'));
+      expect([npy.rows, npy.dim]).toEqual([meta.length, 32]);
+      expect(meta.filter((m) => m.level === 'document').map((m) => m.source).sort()).toEqual(ALL_DOCS);
+      const sentences = meta.filter((m) => m.level === 'sentence');
+      expect(sentences.length).toBeGreaterThanOrEqual(8);
+      expect(sentences[0]).toMatchObject({ source: 'news/markets.txt', text: 'Stocks rose on Tuesday as investors weighed new figures on inflation.' });
+      expect(meta.some((m) => 'vector' in m)).toBe(false);
+    },
+  },
+  "npx ctxembed embed docs/ --out out/ --include '**/*.md' --exclude 'drafts/**'": {
+    files: { 'docs/': writeDocs },
+    append: ['--model', TINY],
+    why: `${MODEL_NOTE}; docs/ has a drafts/plan.md for --exclude to leave out`,
+    check: (r) => {
+      checkEmbedFolder(r, ['notes/garden.md']);
+      expect(new Set(readJsonl(r.at('out/embeddings.jsonl')).map((x) => x.source))).toEqual(new Set(['notes/garden.md']));
+    },
+  },
+  'npx ctxembed embed docs/ --out out/ --level word --layers -4,-3,-2,-1 --layer-agg concat --normalize': {
+    // Passes once yargs reads `--layers -4,...` as a value (issue 13 item 11, on another branch).
+    files: { 'docs/': DOCS },
+    append: ['--model', fixtureModel('tiny-12-layers')],
+    why: `${MODEL_NOTE}; four of its layers: the 12-layer fixture`,
+    check: (r) => {
+      checkEmbedFolder(r, ALL_DOCS);
+      const rows = readJsonl(r.at('out/embeddings.jsonl'));
+      expect(new Set(rows.map((x) => x.level))).toEqual(new Set(['word']));
+      for (const x of rows) {
+        expect(x.vector).toHaveLength(4 * 32);
+        expect(norm(x.vector)).toBeCloseTo(1, 5);
+      }
+    },
+  },
+  'npx ctxembed embed docs/ --out out/ --level sentence': {
+    ...ON_DOCS,
+    check: (r) => {
+      checkEmbedFolder(r, ALL_DOCS);
+      expect(new Set(readJsonl(r.at('out/embeddings.jsonl')).map((x) => x.level))).toEqual(new Set(['sentence']));
+    },
+  },
+  'npx ctxembed embed docs/ --model ./bert-base-uncased --offline --out out/': {
+    files: { 'docs/': DOCS, 'bert-base-uncased': TINY },
+    check: (r) => {
+      checkEmbedFolder(r, ALL_DOCS);
+      expect(readJsonl(r.at('out/embeddings.jsonl')).every((x) => x.level === 'token' && x.vector.length === 32)).toBe(true);
+    },
+  },
+  'npx ctxembed query --index out/ "interest rates rose" --k 5': {
+    continues: true,
+    check: (r) => {
+      expect(r.code).toBe(0);
+      // score, source:start-end, text, tab-separated
+      const hits = lines(r.stdout).map((l) => /^(\d\.\d{4})\t(\S+):(\d+)-(\d+)\t(.+)$/.exec(l)!);
+      expect(hits.every(Boolean)).toBe(true);
+      expect(hits).toHaveLength(5);
+      const scores = hits.map((h) => Number(h[1]));
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+      for (const [, , source, start, end, text] of hits) {
+        expect(ALL_DOCS).toContain(source);
+        expect(fs.readFileSync(r.at(`docs/${source}`), 'utf8').slice(Number(start), Number(end))).toBe(text);
+      }
+    },
+  },
+  'npx ctxembed train word2vec --corpus corpus/ --out vectors.vec': {
+    files: { 'corpus/': (dir) => (fs.mkdirSync(dir), writeGroupCorpus(path.join(dir, 'groups.txt'), 3000)) },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^trained 40 words × 100 on \d+ words in .*; wrote vectors\.vec$/m);
+      expect(fs.readFileSync(r.at('vectors.vec'), 'utf8').split('\n')[0]).toBe('40 100');
+      checkGroupVectors(r.at('vectors.vec'));
+    },
+  },
+  'npx ctxembed train word2vec --corpus text.tok.txt --tokenizer whitespace --arch skipgram --threads 4 --binary --out vectors.bin': {
+    files: { 'text.tok.txt': BROWN },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const kv = loadVectors(r.at('vectors.bin'));
+      const vocabulary = brownVocabulary();
+      expect(new Set(kv.words)).toEqual(new Set(vocabulary.keys()));
+      expect(kv.words[0]).toBe([...vocabulary].sort((a, b) => b[1] - a[1])[0][0]); // most frequent first
+      expect(kv.dim).toBe(100);
+      // input vectors start within ±1/dim
+      expect(kv.vectors.filter((v) => Math.abs(v) > 0.05).length).toBeGreaterThan(kv.vectors.length / 10);
+    },
+  },
+  'npx ctxembed train glove --corpus corpus/ --out vectors.vec': {
+    files: { 'corpus/': (dir) => (fs.mkdirSync(dir), writeGroupCorpus(path.join(dir, 'groups.txt'), 3000)) },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const costs = epochCosts(r.stderr);
+      expect(costs).toHaveLength(25);
+      expect(costs[0]).toBeGreaterThan(0.1);
+      expect(costs[24]).toBeLessThan(0.05 * costs[0]);
+      const kv = checkGroupVectors(r.at('vectors.vec'));
+      // initial W + W~ lies within ±1/dim
+      expect(kv.vectors.filter((v) => Math.abs(v) > 0.1).length).toBeGreaterThan(kv.vectors.length / 4);
+    },
+  },
+  'npx ctxembed train glove --corpus text.tok.txt --tokenizer whitespace --threads 2 --glove-format --out vectors.txt': {
+    files: { 'text.tok.txt': BROWN },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const costs = epochCosts(r.stderr);
+      expect(costs).toHaveLength(25);
+      expect(costs[24]).toBeLessThan(0.8 * costs[0]);
+      const first = fs.readFileSync(r.at('vectors.txt'), 'utf8').split('\n')[0].split(' ');
+      expect(first).toHaveLength(101); // GloVe's text format: no header
+      expect(new Set(loadVectors(r.at('vectors.txt')).words)).toEqual(new Set(brownVocabulary().keys()));
+    },
+  },
+  'npx ctxembed eval --vectors glove:6B-100d --wordsim EN-WS-353-ALL.txt --wordsim EN-SIMLEX-999.txt --analogy questions-words.txt': {
+    files: DATASETS,
+    check: (r) => {
+      const report = evalReport(r, 'glove:6B-100d', 341479);
+      const figures = readmeGloveFigures();
+      if (sharedEval) {
+        // printed to 4 decimals, the README's to 3
+        expect(Math.abs(report.spearman('EN-WS-353-ALL.txt') - figures.ws)).toBeLessThanOrEqual(0.00051);
+        expect(Math.abs(report.spearman('EN-SIMLEX-999.txt') - figures.simlex)).toBeLessThanOrEqual(0.00051);
+        expect(report.analogy!.total).toBeGreaterThan(35);
+      } else expect(report.spearman('EN-WS-353-ALL.txt')).toBeGreaterThan(0.3);
+      expect(Math.abs(report.analogy!.add - figures.analogy)).toBeLessThan(0.25);
+    },
+  },
+  'npx ctxembed eval --vectors vectors.vec --wordsim EN-WS-353-ALL.txt --wordsim EN-SIMLEX-999.txt --analogy questions-words.txt': {
+    files: { ...DATASETS, 'vectors.vec': writeGloveHead('word2vec') },
+    check: (r) => {
+      const report = evalReport(r, 'vectors.vec', 30000);
+      // the same Spearman as the library on the same vectors and pairs
+      const want = evaluateWordSimilarity(gloveHead!, r.at('EN-WS-353-ALL.txt'), { restrictVocab: 300000 });
+      expect(report.spearman('EN-WS-353-ALL.txt')).toBeCloseTo(want.spearman, 4);
+      expect(report.analogy!.add).toBeGreaterThan(0.3);
+    },
+  },
+  'npx ctxembed eval --vectors vectors.bin --analogy questions-words.txt --json': {
+    files: { 'questions-words.txt': writeQuestions, 'vectors.bin': writeGloveHead('word2vec-binary') },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.stdout);
+      expect(json.vectors).toBe('vectors.bin');
+      expect(json.analogy.total + json.analogy.oov).toBe(lines(fs.readFileSync(r.at('questions-words.txt'), 'utf8')).filter((l) => !l.startsWith(':')).length);
+      expect(json.analogy.accuracy).toBeGreaterThan(0.3);
+      expect(json.analogy.sections.reduce((s: number, x: { total: number }) => s + x.total, 0)).toBe(json.analogy.total);
+    },
+  },
+  'npx ctxembed eval --vectors glove:6B-100d --neighbours king,bank --topn 5': {
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const out = lines(r.stdout);
+      expect(out[0]).toBe('glove:6B-100d: 341479 words × 100');
+      const neighbours = (word: string) => {
+        const line = out.find((l) => l.startsWith(`${word}: `))!;
+        return line.slice(word.length + 2).split(', ').map((n) => ({ word: n.split(' ')[0], similarity: Number(n.split(' ')[1]) }));
+      };
+      const king = neighbours('king');
+      expect(king).toHaveLength(5);
+      expect(king.map((n) => n.word)).toEqual(expect.arrayContaining(['prince', 'queen']));
+      expect(king.map((n) => n.similarity)).toEqual([...king.map((n) => n.similarity)].sort((a, b) => b - a));
+      expect(neighbours('bank').map((n) => n.word)).toContain('banks');
+    },
+  },
+  'npx ctxembed distill --model ./bert --corpus corpus.txt --out bert.vec': {
+    files: { bert: TINY, 'corpus.txt': path.join(COMPARE, 'corpus.txt') },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const kv = loadVectors(r.at('bert.vec'));
+      expect(kv.dim).toBe(32);
+      // lowercased, most frequent first, each seen at least 5 times
+      expect(kv.words.slice(0, 2)).toEqual(['the', '.']);
+      expect(kv.words).toContain('bank');
+    },
+  },
+  'npx ctxembed distill --model ./bert --corpus corpus/ --layers 0,6,12 --min-count 5 --max-contexts 100 --binary --out bert.bin': {
+    files: { bert: fixtureModel('tiny-12-layers'), 'corpus/corpus.txt': path.join(COMPARE, 'corpus.txt') },
+    why: './bert is the 12-layer fixture model, so that layers 6 and 12 exist',
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const layers = ['bert.L0.bin', 'bert.L6.bin', 'bert.L12.bin'].map((f) => {
+        expect(r.stderr).toContain(f);
+        return loadVectors(r.at(f));
+      });
+      expect(layers.map((kv) => kv.dim)).toEqual([32, 32, 32]);
+      expect(layers[1].words).toEqual(layers[0].words);
+      expect(layers[2].vector('bank')).not.toEqual(layers[0].vector('bank'));
+    },
+  },
+  'npx ctxembed eval --vectors bert.L12.bin --wordsim EN-WS-353-ALL.txt --analogy questions-words.txt': {
+    continues: true,
+    files: DATASETS,
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const out = lines(r.stdout);
+      expect(out[0]).toMatch(/^bert\.L12\.bin: \d+ words × 32$/);
+      expect(out.find((l) => l.startsWith('EN-WS-353-ALL.txt: spearman'))).toMatch(/coverage \d+\.\d%/);
+      expect(r.stdout).toMatch(/^questions-words\.txt: 3CosAdd /m);
+    },
+  },
+  'npx ctxembed compare --model Xenova/bert-base-uncased --static glove:6B-100d --static w2v.vec --corpus corpus.txt --wordsim EN-WS-353-ALL.txt --wordsim EN-SIMLEX-999.txt --analogy questions-words.txt --senses fixtures/senses-bank.tsv --out report/': {
+    files: { ...DATASETS, 'w2v.vec': path.join(COMPARE, 'static.vec'), 'corpus.txt': path.join(COMPARE, 'corpus.txt'), 'fixtures/senses-bank.tsv': path.join(FIXTURES_DIR, 'senses-bank.tsv') },
+    replace: [['Xenova/bert-base-uncased', TINY]],
+    why: 'a hub model (no network in tests): the fixture model instead',
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^\d+ embeddings compared; report: report\/index\.html/m);
+      const report = JSON.parse(fs.readFileSync(r.at('report/report.json'), 'utf8'));
+      const names = report.embeddings.map((e: { name: string }) => e.name);
+      expect(names.slice(0, 2)).toEqual(['glove:6B-100d', 'w2v.vec']);
+      // distilled and isolated vectors at each of the fixture's layers 0, 1, 2
+      expect(report.embeddings.filter((e: { kind: string }) => e.kind === 'distilled')).toHaveLength(3);
+      expect(report.embeddings.filter((e: { kind: string }) => e.kind === 'isolated')).toHaveLength(3);
+      expect(report.contextuality).toHaveLength(3);
+      expect(report.polysemy.word).toBe('bank');
+      expect(fs.readFileSync(r.at('report/index.html'), 'utf8')).toContain('glove:6B-100d');
+    },
+  },
+  'npx ctxembed compare --static glove:6B-100d --static w2v.vec --wordsim EN-WS-353-ALL.txt --out report/': {
+    files: { 'EN-WS-353-ALL.txt': WS353, 'w2v.vec': path.join(COMPARE, 'static.vec') },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const report = JSON.parse(fs.readFileSync(r.at('report/report.json'), 'utf8'));
+      expect(report.embeddings.map((e: { name: string }) => e.name)).toEqual(['glove:6B-100d', 'w2v.vec']);
+      const glove = report.embeddings[0].wordsim[0].spearman;
+      if (sharedEval) expect(Math.abs(glove - readmeGloveFigures().ws)).toBeLessThanOrEqual(0.0005);
+      else expect(glove).toBeGreaterThan(0.3);
+    },
+  },
+  'npx ctxembed run pipelines/compare-static-dynamic.yaml --out runs/compare': {
+    files: { pipelines: path.join(ROOT, 'pipelines'), fixtures: FIXTURES_DIR, '.cache/fixture-models': path.dirname(TINY) },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^compare-static-dynamic: 5 steps ran, 0 cached; results in runs\/compare\/results\.csv$/m);
+      const results = JSON.parse(fs.readFileSync(r.at('runs/compare/results.json'), 'utf8'));
+      expect(new Set(results.map((x: { step: string }) => x.step))).toEqual(new Set(['scores', 'report']));
+      expect(fs.existsSync(r.at('runs/compare/report/index.html'))).toBe(true);
+    },
+  },
+  'npx ctxembed run pipelines/folder-index.yaml': {
+    files: { pipelines: path.join(ROOT, 'pipelines'), fixtures: FIXTURES_DIR, '.cache/fixture-models': path.dirname(TINY) },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^folder-index: \d+ steps ran, 0 cached; results in runs\/folder-index\/results\.csv$/m);
+      expect(lines(fs.readFileSync(r.at('runs/folder-index/results.csv'), 'utf8')).length).toBeGreaterThan(1);
+    },
+  },
+  'npx ctxembed run pipelines/folder-index.yaml --out /tmp/run': {
+    files: { pipelines: path.join(ROOT, 'pipelines'), fixtures: FIXTURES_DIR, '.cache/fixture-models': path.dirname(TINY) },
+    replace: [['/tmp/run', 'tmp-run']],
+    why: 'a folder of the test instead of the shared /tmp/run',
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/results in tmp-run\/results\.csv$/m);
+      expect(fs.existsSync(r.at('tmp-run/results.json'))).toBe(true);
+      expect(fs.existsSync(r.at('runs'))).toBe(false);
+    },
+  },
+};
+
+const commands = readmeCommands(fs.readFileSync(README, 'utf8'));
+const root = tmpDir('readme');
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+test('every README command has an entry here, and every entry is a README command', () => {
+  expect(commands.length).toBeGreaterThan(20);
+  expect({ withoutEntry: commands.filter((c) => !(c in COMMANDS)), notInReadme: Object.keys(COMMANDS).filter((c) => !commands.includes(c)) }).toEqual({ withoutEntry: [], notInReadme: [] });
+});
+
+function prepare(dir: string, files: ReadmeCommand['files'] = {}): void {
+  for (const [name, source] of Object.entries(files)) {
+    const target = path.join(dir, name);
+    if (fs.existsSync(target)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (typeof source === 'function') source(target);
+    else fs.symlinkSync(source, target.replace(/\/$/, ''));
+  }
+}
+
+let previous = '';
+describe.each(commands.filter((c) => c in COMMANDS).map((c, i) => [c, i] as const))('%s', (command, i) => {
+  const entry = COMMANDS[command];
+  test(entry.why ? `runs (${entry.why})` : 'runs as written', () => {
+    if (entry.continues && !previous) throw new Error('this command reads the outputs of the one before it, which did not run');
+    const cwd = entry.continues ? previous : path.join(root, String(i));
+    if (!entry.continues) fs.mkdirSync(cwd);
+    previous = cwd;
+    prepare(cwd, entry.files);
+    let args = shellWords(command).slice(2);
+    for (const [from, to] of entry.replace ?? []) args = args.map((a) => (a === from ? to : a));
+    args.push(...(entry.append ?? []));
+    const r = ctxembed(args, { cwd, env: { CTXEMBED_CACHE: CACHE }, timeout: 300000 });
+    const ran: Ran = { ...r, cwd, at: (p) => path.join(cwd, p) };
+    try {
+      entry.check(ran);
+    } catch (err) {
+      (err as Error).message += `\n\nran: ctxembed ${args.join(' ')}\nin: ${cwd}\nexit: ${r.code}\nstderr:\n${r.stderr.slice(-2000)}`;
+      throw err;
+    }
+  });
+});
