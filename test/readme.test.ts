@@ -11,6 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { onnx } from 'onnx-proto';
 import { evaluateWordSimilarity } from '../src/compare/word-similarity';
 import { loadVectors, saveVectors } from '../src/static/formats';
 import { KeyedVectors } from '../src/static/keyed-vectors';
@@ -249,6 +250,42 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
         expect(ALL_DOCS).toContain(source);
         expect(fs.readFileSync(r.at(`docs/${source}`), 'utf8').slice(Number(start), Number(end))).toBe(text);
       }
+    },
+  },
+  'npx ctxembed quantize --model ./models/bert': {
+    files: { 'models/bert': (dir) => fs.cpSync(fixtureModel('tiny-12-layers'), dir, { recursive: true }) },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^wrote \S*models\/bert\/onnx\/model_quantized\.onnx: 72 MatMul\/Gemm quantized to int8; \d\.\d MB → \d\.\d MB$/m);
+      const graph = onnx.ModelProto.decode(fs.readFileSync(r.at('models/bert/onnx/model_quantized.onnx'))).graph!;
+      expect(graph.node!.filter((n) => n.opType === 'MatMulInteger')).toHaveLength(72);
+    },
+  },
+  'npx ctxembed embed docs/ --model ./models/bert --dtype q8 --out out/': {
+    continues: true,
+    files: { 'docs/': DOCS },
+    check: (r) => {
+      const manifest = checkEmbedFolder(r, ALL_DOCS);
+      expect(manifest.model.dtype).toBe('q8');
+      const rows = readJsonl(r.at('out/embeddings.jsonl'));
+      expect(rows.length).toBeGreaterThan(80);
+      expect(rows.every((x) => x.level === 'token' && x.vector.length === 32)).toBe(true);
+    },
+  },
+  "npx ctxembed quantize --model ./models/bert --out ./models/bert-q8 --per-channel --exclude '/encoder/layer.11/**'": {
+    files: { 'models/bert': (dir) => fs.cpSync(fixtureModel('tiny-12-layers'), dir, { recursive: true }) },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^wrote \S*models\/bert-q8\/onnx\/model_quantized\.onnx: 66 MatMul\/Gemm quantized to int8, 6 left float32;/m);
+      expect(fs.existsSync(r.at('models/bert/onnx/model_quantized.onnx'))).toBe(false);
+      expect(fs.readdirSync(r.at('models/bert-q8')).sort()).toEqual(fs.readdirSync(r.at('models/bert')).sort());
+      const graph = onnx.ModelProto.decode(fs.readFileSync(r.at('models/bert-q8/onnx/model_quantized.onnx'))).graph!;
+      const float = graph.node!.filter((n) => n.opType === 'MatMul' && graph.initializer!.some((t) => t.name === n.input![1]));
+      expect(float.map((n) => n.name).every((n) => n!.startsWith('/encoder/layer.11/'))).toBe(true);
+      // per channel: one scale per output column
+      const weight = graph.node!.find((n) => n.opType === 'MatMulInteger')!.input![1].replace(/_quantized$/, '');
+      const scale = graph.initializer!.find((t) => t.name === `${weight}_scale`)!;
+      expect(scale.dims!.map(Number)).toEqual([32]);
     },
   },
   'npx ctxembed train word2vec --corpus corpus/ --out vectors.vec': {
