@@ -6,8 +6,8 @@
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { systemFontAvailable } from '../src/compare/charts';
-import type { ComparisonReport } from '../src/compare/report-types';
+import { systemFontAvailable } from '../src/report/charts';
+import type { ComparisonReport } from '../src/report/types';
 import { FIXTURES_DIR, fixtureModel, ROOT, tmpDir } from './fixtures';
 
 const BIN = path.join(ROOT, 'bin', 'ctxembed.js');

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeReport } from '../src/compare/report';
+import { writeReport } from '../src/report/html';
 import { sampleReport } from './compare-report-sample';
 import { ROOT, tmpDir } from './fixtures';
 

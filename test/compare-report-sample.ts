@@ -1,5 +1,5 @@
 /** A hand-made ComparisonReport for the report tests: every section filled, and hostile text in names. */
-import type { ComparisonReport, EmbeddingScores } from '../src/compare/report-types';
+import type { ComparisonReport, EmbeddingScores } from '../src/report/types';
 
 export const HOSTILE = '<script>alert("x")</script>&\'';
 

@@ -1,9 +1,9 @@
 /** writeReport on a hand-made ComparisonReport: report.json, the HTML page's table, charts and escaping, PNGs. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { contextualityChart, polysemyChart, scoresChart, systemFontAvailable } from '../src/compare/charts';
-import { escapeHtml, writeReport, WrittenReport } from '../src/compare/report';
-import type { ComparisonReport } from '../src/compare/report-types';
+import { contextualityChart, polysemyChart, scoresChart, systemFontAvailable } from '../src/report/charts';
+import { escapeHtml, writeReport, WrittenReport } from '../src/report/html';
+import type { ComparisonReport } from '../src/report/types';
 import { HOSTILE, sampleReport } from './compare-report-sample';
 import { tmpDir } from './fixtures';
 

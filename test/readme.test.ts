@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
-import { evaluateWordSimilarity } from '../src/compare/word-similarity';
+import { evaluateWordSimilarity } from '../src/eval/word-similarity';
 import { loadVectors, saveVectors } from '../src/static/formats';
 import { KeyedVectors } from '../src/static/keyed-vectors';
 import { loadPretrainedGloVe } from '../src/static/pretrained';

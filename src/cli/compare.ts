@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { compareEmbeddings } from '../compare/compare';
 import { UsageError } from '../errors';
-import { writeReport } from '../compare/report';
+import { writeReport } from '../report/html';
 
 export const compareCommand: CommandModule = {
   command: 'compare',

@@ -11,15 +11,15 @@ import { InputError, UsageError } from '../errors';
 import { KeyedVectors } from '../static/keyed-vectors';
 import { resolveVectors, PRETRAINED_NAMES } from '../static/pretrained';
 import { createProgress } from '../cli/progress';
-import { evaluateAnalogies } from './analogy';
-import { contextuality } from './contextuality';
-import { distillStatic } from './distill';
-import { isolatedVectors } from './isolated';
-import { probePolysemy } from './polysemy';
-import { nearestNeighbours } from './neighbours';
-import type { ComparisonReport, EmbeddingKind, EmbeddingScores } from './report-types';
-import { evaluateWordSimilarity, WordSimilarityResult } from './word-similarity';
-import { LayerVectors, selectLayers, wordSplitter } from './word-states';
+import { evaluateAnalogies } from '../eval/analogy';
+import { contextuality } from '../analysis/contextuality';
+import { distillStatic } from '../analysis/distill';
+import { isolatedVectors } from '../analysis/isolated';
+import { probePolysemy } from '../analysis/polysemy';
+import { nearestNeighbours } from '../eval/neighbours';
+import type { ComparisonReport, EmbeddingKind, EmbeddingScores } from '../report/types';
+import { evaluateWordSimilarity, WordSimilarityResult } from '../eval/word-similarity';
+import { LayerVectors, selectLayers, wordSplitter } from '../analysis/word-states';
 
 export interface CompareOptions {
   /** Static vectors: files (word2vec text or binary, GloVe text) or built-in names (`glove:6B-100d`). */

@@ -8,8 +8,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
-import { writeReport } from '../compare/report';
-import type { EmbeddingScores, LayerContextuality } from '../compare/report-types';
+import { writeReport } from '../report/html';
+import type { EmbeddingScores, LayerContextuality } from '../report/types';
 import { ParamValue, PipelineSpec, StepSpec } from './spec';
 import { ResultRow, STEP_KINDS } from './steps';
 

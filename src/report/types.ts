@@ -2,8 +2,8 @@
  * The data of a comparison report (DIR/report.json): what `ctxembed compare` computes and
  * `writeReport` renders. Plain JSON-able objects, no vectors except the 2-D projection.
  */
-import type { AnalogyResult } from './analogy';
-import type { WordSimilarityResult } from './word-similarity';
+import type { AnalogyResult } from '../eval/analogy';
+import type { WordSimilarityResult } from '../eval/word-similarity';
 
 /** How an embedding's vectors were obtained. */
 export type EmbeddingKind = 'static' | 'distilled' | 'isolated';

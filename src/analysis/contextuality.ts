@@ -9,7 +9,7 @@ import { ContextualOptions } from '../contextual/contextualize';
 import { ContextualModel } from '../contextual/model';
 import { InputError } from '../errors';
 import { seededRandom } from '../random';
-import { LayerContextuality } from './report-types';
+import { LayerContextuality } from '../report/types';
 import { gramMatrix, topEigenpairs } from './pca';
 import { corpusLines, LayerSelection, selectLayers, sentenceWords, wordSplitter } from './word-states';
 

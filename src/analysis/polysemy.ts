@@ -12,9 +12,9 @@ import { InputError, UsageError } from '../errors';
 import { KeyedVectors } from '../static/keyed-vectors';
 import { segmentWords } from '../text/words';
 import { kmeans, purity } from './kmeans';
-import { nearestNeighbours } from './neighbours';
+import { nearestNeighbours } from '../eval/neighbours';
 import { pca2d } from './pca';
-import { PolysemyProbe } from './report-types';
+import { PolysemyProbe } from '../report/types';
 import { selectLayers, sentenceWords } from './word-states';
 
 export interface PolysemyOptions extends ContextualOptions {

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Worker } from 'worker_threads';
-import type { ComparisonReport, EmbeddingKind } from './report-types';
+import type { ComparisonReport, EmbeddingKind } from './types';
 
 /** A Vega-Lite specification (JSON). */
 export type VegaLiteSpec = Record<string, unknown>;

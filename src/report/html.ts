@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../files';
 import { datasetName, renderCharts, reportCharts, RenderedChart, writePngs } from './charts';
-import type { ComparisonReport, EmbeddingScores, LayerContextuality } from './report-types';
+import type { ComparisonReport, EmbeddingScores, LayerContextuality } from './types';
 
 export interface WriteReportOptions {
   /** Write DIR/<chart>.png files (default true). */
