@@ -14,8 +14,32 @@ import { segmentWords } from '../text/words';
 import { kmeans, purity } from './kmeans';
 import { nearestNeighbours } from '../eval/neighbours';
 import { pca2d } from './pca';
-import { PolysemyProbe } from '../report/types';
-import { selectLayers, sentenceWords } from './word-states';
+import { selectLayers } from '../contextual/layers';
+import { sentenceWords } from './word-states';
+
+/** One occurrence of the probed word, projected to 2-D. */
+export interface PolysemyPoint {
+  sentence: string;
+  label: string;
+  cluster: number;
+  x: number;
+  y: number;
+}
+
+export interface PolysemyProbe {
+  word: string;
+  layer: number;
+  labels: string[];
+  points: PolysemyPoint[];
+  /** Cluster purity against the labels (k-means with k = number of labels). */
+  purity: number;
+  /** How the projection was made: 'pca' or 'umap'. */
+  projection: string;
+  /** The word's distilled (mean contextual) vector in the same projection. */
+  centroid?: { x: number; y: number };
+  /** Where the word stands in each static embedding: its nearest neighbours. */
+  staticNeighbours: { embedding: string; neighbours: { word: string; similarity: number }[] }[];
+}
 
 export interface PolysemyOptions extends ContextualOptions {
   word: string;

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { compareEmbeddings } from '../compare/compare';
 import { UsageError } from '../errors';
 import { writeReport } from '../report/html';
+import { createProgress } from './progress';
 
 export const compareCommand: CommandModule = {
   command: 'compare',
@@ -38,6 +39,8 @@ export const compareCommand: CommandModule = {
         return true;
       }),
   handler: async (argv: any) => {
+    // a bar on a terminal, else a line per step
+    const progress = createProgress('steps', argv.quiet, 0);
     const report = await compareEmbeddings({
       static: argv.static,
       model: argv.model,
@@ -54,9 +57,9 @@ export const compareCommand: CommandModule = {
       analogy: argv.analogy,
       neighbours: argv.neighbours ? String(argv.neighbours).split(',').map((w: string) => w.trim()).filter(Boolean) : [],
       restrictVocab: argv.restrictVocab,
-      quiet: argv.quiet,
       onWarning: (m: string) => console.error(`ctxembed: warning: ${m}`),
-    });
+      onStep: (step, i, total) => progress.update(i, total, { step }),
+    }).finally(() => progress.stop());
     const written = await writeReport(report, argv.out, { png: argv.png });
     if (!argv.quiet && written.pngSkipped && argv.png) console.error(`ctxembed: no PNG charts: ${written.pngSkipped}`);
     console.log(`${report.embeddings.length} embeddings compared; report: ${written.html} (data: ${written.json}${written.pngs.length ? `, ${written.pngs.length} PNG charts` : ''})`);

@@ -10,7 +10,6 @@ import { ContextualModel, loadContextualModel, ModelOptions } from '../contextua
 import { InputError, UsageError } from '../errors';
 import { KeyedVectors } from '../static/keyed-vectors';
 import { resolveVectors, PRETRAINED_NAMES } from '../static/pretrained';
-import { createProgress } from '../cli/progress';
 import { evaluateAnalogies } from '../eval/analogy';
 import { contextuality } from '../analysis/contextuality';
 import { distillStatic } from '../analysis/distill';
@@ -19,7 +18,8 @@ import { probePolysemy } from '../analysis/polysemy';
 import { nearestNeighbours } from '../eval/neighbours';
 import type { ComparisonReport, EmbeddingKind, EmbeddingScores } from '../report/types';
 import { evaluateWordSimilarity, WordSimilarityResult } from '../eval/word-similarity';
-import { LayerVectors, selectLayers, wordSplitter } from '../analysis/word-states';
+import { LayerVectors, wordSplitter } from '../analysis/word-states';
+import { selectLayers } from '../contextual/layers';
 
 export interface CompareOptions {
   /** Static vectors: files (word2vec text or binary, GloVe text) or built-in names (`glove:6B-100d`). */
@@ -54,9 +54,7 @@ export interface CompareOptions {
   topn?: number;
   /** Only the first N words of each vectors file count in the evaluations (default 300,000, as gensim). */
   restrictVocab?: number;
-  /** No progress output. */
-  quiet?: boolean;
-  /** Called at the start of each step (what the progress output shows). */
+  /** Called at the start of each step, and with index = total when all are done (the CLI shows it as progress). */
   onStep?: (step: string, index: number, total: number) => void;
   /** Told what loading goes on past (a vectors file's duplicate words, the first vector kept). */
   onWarning?: (message: string) => void;
@@ -111,19 +109,13 @@ export function scoreVectors(kv: KeyedVectors, name: string, kind: EmbeddingKind
   return scores;
 }
 
-/** Runs the steps in order, showing which one is running (a bar on a terminal, a line per step otherwise). */
+/** Runs the steps in order, telling `onStep` which one is running. */
 async function runSteps(steps: Step[], opts: CompareOptions): Promise<void> {
-  const progress = createProgress('steps', opts.quiet, 0);
-  try {
-    for (const [i, step] of steps.entries()) {
-      opts.onStep?.(step.label, i, steps.length);
-      progress.update(i, steps.length, { step: step.label });
-      await step.run();
-    }
-    progress.update(steps.length, steps.length, { step: 'done' });
-  } finally {
-    progress.stop();
+  for (const [i, step] of steps.entries()) {
+    opts.onStep?.(step.label, i, steps.length);
+    await step.run();
   }
+  opts.onStep?.('done', steps.length, steps.length);
 }
 
 /** The words of the evaluation datasets (and the neighbour words): isolated vectors need them whatever the corpus holds. */

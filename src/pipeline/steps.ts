@@ -209,7 +209,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
         fs.symlinkSync(v, link);
         return link;
       });
-      const report = await compareEmbeddings({ ...p, static: statics, layers: p.layers === undefined ? undefined : String(p.layers), quiet: true } as any);
+      const report = await compareEmbeddings({ ...p, static: statics, layers: p.layers === undefined ? undefined : String(p.layers) } as any);
       const dir = path.join(ctx.dir, 'report');
       await writeReport(report, dir);
       const results: ResultRow[] = report.embeddings.flatMap((e) => [

@@ -4,6 +4,11 @@
  */
 import type { AnalogyResult } from '../eval/analogy';
 import type { WordSimilarityResult } from '../eval/word-similarity';
+import type { LayerContextuality } from '../analysis/contextuality';
+import type { PolysemyProbe } from '../analysis/polysemy';
+
+export type { LayerContextuality, PolysemyProbe };
+export type { PolysemyPoint } from '../analysis/polysemy';
 
 /** How an embedding's vectors were obtained. */
 export type EmbeddingKind = 'static' | 'distilled' | 'isolated';
@@ -26,51 +31,6 @@ export interface EmbeddingScores {
   analogy?: AnalogyScores;
   /** Nearest neighbours of the chosen words (absent words are left out). */
   neighbours: Record<string, { word: string; similarity: number }[]>;
-}
-
-/** Ethayarajh (2019) measures for one hidden state, over words occurring in many contexts. */
-export interface LayerContextuality {
-  layer: number;
-  /** Mean cosine between a word's vectors in different contexts, averaged over words. */
-  selfSimilarity: number;
-  /** Mean cosine between each word's vector and its sentence's mean vector. */
-  intraSentenceSimilarity: number;
-  /** Share of the variance of a word's vectors explained by their first principal component. */
-  maxExplainableVariance: number;
-  /** Mean cosine between vectors of random token pairs: the baseline the measures are adjusted by. */
-  anisotropy: number;
-  adjustedSelfSimilarity: number;
-  adjustedIntraSentenceSimilarity: number;
-  /** The baseline of the variance: the maximum explainable variance of the random token vectors. */
-  varianceBaseline?: number;
-  adjustedMaxExplainableVariance: number;
-  /** Words and sentences the figures are averaged over. */
-  words: number;
-  sentences: number;
-}
-
-/** One occurrence of the probed word, projected to 2-D. */
-export interface PolysemyPoint {
-  sentence: string;
-  label: string;
-  cluster: number;
-  x: number;
-  y: number;
-}
-
-export interface PolysemyProbe {
-  word: string;
-  layer: number;
-  labels: string[];
-  points: PolysemyPoint[];
-  /** Cluster purity against the labels (k-means with k = number of labels). */
-  purity: number;
-  /** How the projection was made: 'pca' or 'umap'. */
-  projection: string;
-  /** The word's distilled (mean contextual) vector in the same projection. */
-  centroid?: { x: number; y: number };
-  /** Where the word stands in each static embedding: its nearest neighbours. */
-  staticNeighbours: { embedding: string; neighbours: { word: string; similarity: number }[] }[];
 }
 
 export interface ComparisonReport {
