@@ -65,5 +65,6 @@ export type { PolysemyOptions } from './analysis/polysemy';
 export type * from './report/types';
 export { compareEmbeddings } from './compare/compare';
 export type { CompareOptions } from './compare/compare';
-export { writeReport, renderHtml, escapeHtml } from './report/html';
+export { writeReport, renderHtml } from './report/html';
+export { escapeHtml } from './report/html-parts';
 export type { WriteReportOptions, WrittenReport } from './report/html';

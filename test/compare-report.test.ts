@@ -2,7 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { contextualityChart, polysemyChart, scoresChart, systemFontAvailable } from '../src/report/charts';
-import { escapeHtml, writeReport, WrittenReport } from '../src/report/html';
+import { writeReport, WrittenReport } from '../src/report/html';
+import { escapeHtml } from '../src/report/html-parts';
 import type { ComparisonReport } from '../src/report/types';
 import { HOSTILE, sampleReport } from './compare-report-sample';
 import { tmpDir } from './fixtures';

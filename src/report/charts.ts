@@ -31,7 +31,7 @@ export interface RenderedChart extends ChartSpec {
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 /** Shared look: white background, quiet axes, the page's font. */
-const CONFIG = {
+export const CONFIG = {
   background: 'white',
   font: FONT,
   view: { stroke: '#ddd' },
@@ -41,7 +41,7 @@ const CONFIG = {
   title: { fontSize: 14, fontWeight: 'normal', anchor: 'start' },
 };
 
-const KIND_COLOURS: Record<EmbeddingKind, string> = { static: '#4c78a8', distilled: '#f58518', isolated: '#54a24b' };
+export const KIND_COLOURS: Record<EmbeddingKind, string> = { static: '#4c78a8', distilled: '#f58518', isolated: '#54a24b' };
 
 /** One bar per embedding and score: Spearman per word-similarity dataset, 3CosAdd and 3CosMul accuracy. */
 export function scoresChart(report: ComparisonReport): ChartSpec | undefined {

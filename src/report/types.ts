@@ -6,6 +6,7 @@ import type { AnalogyResult } from '../eval/analogy';
 import type { WordSimilarityResult } from '../eval/word-similarity';
 import type { LayerContextuality } from '../analysis/contextuality';
 import type { PolysemyProbe } from '../analysis/polysemy';
+import type { ProbeResult } from '../eval/probe/probe';
 
 export type { LayerContextuality, PolysemyProbe };
 export type { PolysemyPoint } from '../analysis/polysemy';
@@ -33,13 +34,22 @@ export interface EmbeddingScores {
   neighbours: Record<string, { word: string; similarity: number }[]>;
 }
 
+/** A downstream probe (sentence classification or word senses) of one embedding on one dataset. */
+export interface EmbeddingProbe extends ProbeResult {
+  /** Display name: a vectors file's name, `glove:6B-100d`, or the model's. */
+  embedding: string;
+  kind: 'static' | 'contextual';
+}
+
 export interface ComparisonReport {
   tool: 'ctxembed';
   created: string;
   model?: { id: string; layers: number[] };
   corpus?: string;
-  datasets: { wordsim: string[]; analogy?: string };
+  datasets: { wordsim: string[]; analogy?: string; classify?: string[]; wsd?: string[] };
   embeddings: EmbeddingScores[];
   contextuality: LayerContextuality[];
   polysemy?: PolysemyProbe;
+  /** Sentence classification and word-sense probes, per embedding and dataset. */
+  downstream?: EmbeddingProbe[];
 }
