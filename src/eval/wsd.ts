@@ -14,7 +14,7 @@ import { targetFeatures } from './probe/contextual-features';
 import { encodeLabels, readTargetSentences } from './probe/datasets';
 import { featureMatrix } from './probe/feature-matrix';
 import { embedProgress, FeatureSet, isStatic, ProbeEmbedding, ProbeOptions, ProbeResult, scoreFeatureSets } from './probe/probe';
-import { staticTokens, windowFeatures } from './probe/static-features';
+import { staticTokens, targetTokens, windowFeatures } from './probe/static-features';
 
 export interface WsdProbeOptions extends ProbeOptions {
   /** The target of `sentence<TAB>label` lines: its first whole-word occurrence (case-insensitive). */
@@ -34,15 +34,7 @@ export async function probeWsd(embedding: ProbeEmbedding, dataset: string, optio
   const sets: FeatureSet[] = [];
   if (isStatic(embedding)) {
     const tokens = instances.map((i) => staticTokens(i.sentence));
-    // the target's words: those its characters overlap
-    const targets = instances.map(({ start, end }, i) => {
-      const { starts, ends } = tokens[i];
-      let first = 0;
-      while (ends[first] <= start) first++;
-      let last = first;
-      while (last + 1 < starts.length && starts[last + 1] < end) last++;
-      return { first, last };
-    });
+    const targets = instances.map(({ start, end }, i) => targetTokens(tokens[i], start, end));
     const window = windowFeatures(embedding, tokens, targets, options.window ?? 5);
     sets.push({ features: 'target', x: featureMatrix(instances.length, 0), classifiers: ['most-frequent'] }, { features: 'window', coverage: window.coverage, x: window.x, classifiers: SENSE_CLASSIFIERS });
   } else {

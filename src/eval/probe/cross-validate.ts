@@ -87,6 +87,11 @@ export function mostFrequentClass(rows: Int32Array, labels: Int32Array, classes:
   return counts.indexOf(Math.max(...counts));
 }
 
+/** The inner fold of each training row of outer fold `fold` (inner fold 0 validates first). */
+export function innerFolds(labels: Int32Array, train: Int32Array, classes: number, k: number, seed: number, fold: number): Int32Array {
+  return stratifiedFolds(Int32Array.from(train, (r) => labels[r]), classes, k, deriveSeed(seed, fold));
+}
+
 /**
  * C by inner cross-validation on `train`: the grid value with the best mean inner accuracy (the
  * smallest on ties), and the mean of the inner fits' weights at that C (a warm start for the refit).
@@ -94,7 +99,7 @@ export function mostFrequentClass(rows: Int32Array, labels: Int32Array, classes:
 function chooseC(task: FoldTask, train: Int32Array, fold: number, st: LogisticModel['standardization']): { C: number; start?: Float64Array } {
   const { x, labels, classes, grid } = task;
   if (grid.length === 1) return { C: grid[0] };
-  const innerOf = stratifiedFolds(Int32Array.from(train, (r) => labels[r]), classes, task.innerFolds, deriveSeed(task.seed, fold));
+  const innerOf = innerFolds(labels, train, classes, task.innerFolds, task.seed, fold);
   const score = new Float64Array(grid.length);
   const weights = grid.map(() => new Float64Array(weightVectors(classes) * (x.dim + 1)));
   for (let f = 0; f < task.innerRounds; f++) {

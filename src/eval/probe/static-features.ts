@@ -42,6 +42,16 @@ export function staticTokens(sentence: string): Tokens {
   return { words, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
 }
 
+/** The tokens a target's characters [start, end) overlap: the first and the last. */
+export function targetTokens(tokens: Tokens, start: number, end: number): { first: number; last: number } {
+  const { starts, ends } = tokens;
+  let first = 0;
+  while (first < ends.length - 1 && ends[first] <= start) first++;
+  let last = first;
+  while (last + 1 < starts.length && starts[last + 1] < end) last++;
+  return { first, last };
+}
+
 /** The row of a word as written, else of its lower case; -1 when neither has a vector. */
 export function lookupWord(kv: KeyedVectors, word: string): number {
   const row = kv.indexOf(word);
