@@ -21,6 +21,7 @@ import { evaluateWordSimilarity, WordSimilarityResult } from '../eval/word-simil
 import { LayerVectors, wordSplitter } from '../analysis/word-states';
 import { selectLayers } from '../contextual/layers';
 import { probeClassification } from '../eval/classification';
+import { encodeLabels, readLabelledSentences, readTargetSentences } from '../eval/probe/datasets';
 import type { ProbeEmbedding, ProbeOptions, ProbeProgress } from '../eval/probe/probe';
 import { probeWsd } from '../eval/wsd';
 import type { SequencePooling } from '../pooling/sequence';
@@ -203,6 +204,9 @@ export async function compareEmbeddings(options: CompareOptions): Promise<Compar
   const word = opts.senses ? probedWord(opts.senses, opts.word) : undefined;
   // word-sense files of `sentence<TAB>label` lines probe one word, named as for the polysemy probe
   const wsdWord = new Map((opts.wsd ?? []).map((f) => [f, isLabelledSentences(f) ? probedWord(f, opts.word) : undefined]));
+  // the probes' files are read whole before anything long starts: a bad line stops the run at once
+  for (const f of opts.classify ?? []) encodeLabels(f, readLabelledSentences(f));
+  for (const f of opts.wsd ?? []) encodeLabels(f, readTargetSentences(f, wsdWord.get(f)));
   // the probed word's neighbours are listed in every embedding
   if (word && !(opts.neighbours ?? []).includes(word)) opts = { ...opts, neighbours: [word, ...(opts.neighbours ?? [])] };
 

@@ -32,7 +32,7 @@ function taskChart(rows: DownstreamRow[], task: ProbeTask): ChartSpec | undefine
     { type: 'mean', row: name(r), dataset: datasetName(r.dataset), kind: r.kind, accuracy: pct(r.accuracy), low: pct(r.accuracy - r.std), high: pct(r.accuracy + r.std), text: `${pct(r.accuracy).toFixed(1)}${r.layer === undefined ? '' : ` (L${r.layer})`}` },
     ...r.folds.map((f) => ({ type: 'fold', row: name(r), dataset: datasetName(r.dataset), accuracy: pct(f) })),
   ]);
-  const y = { field: 'row', type: 'nominal', sort: order, title: null, axis: { labelLimit: 260 } };
+  const y = { field: 'row', type: 'nominal', sort: order, title: null, axis: { labelLimit: 0 } };
   const x = { field: 'accuracy', type: 'quantitative', title: 'accuracy %', scale: { domain: [0, 115], nice: false }, axis: { values: [0, 25, 50, 75, 100] } };
   const only = (type: string) => [{ filter: `datum.type === '${type}'` }];
   const kinds = (['static', 'contextual'] as const).filter((k) => shown.some((r) => r.kind === k));
@@ -41,7 +41,7 @@ function taskChart(rows: DownstreamRow[], task: ProbeTask): ChartSpec | undefine
     title: task === 'classification' ? 'Sentence classification' : 'Word senses',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      config: { ...CONFIG, axisY: { labelLimit: 320 } },
+      config: CONFIG,
       data: { values },
       facet: { column: { field: 'dataset', type: 'nominal', title: null, sort: datasets, header: { labelFontSize: 12, labelFontWeight: 'bold' } } },
       spacing: 14,

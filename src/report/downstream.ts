@@ -89,7 +89,7 @@ function taskTable(rows: DownstreamRow[], task: ProbeTask): string {
       value: (rs) => rs.find((r) => r.dataset === ds)?.accuracy,
     })),
   ];
-  return `<h3>${TASK_TITLES[task]}</h3>\n${highlightedTable(byKey, cols, 'scores downstream')}`;
+  return `<h3>${TASK_TITLES[task]}</h3>\n${highlightedTable(byKey, cols, 'downstream')}`;
 }
 
 export function downstreamSection(report: ComparisonReport, charts: RenderedChart[]): string {
