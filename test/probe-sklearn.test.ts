@@ -16,7 +16,7 @@ import { meanFeatures, staticTokens } from '../src/eval/probe/static-features';
 import { seededRandom } from '../src/random';
 import { resolveVectors } from '../src/static/pretrained';
 import { python, sklearnAvailable } from './gensim-python';
-import { SHARED, sharedAvailable, tmpDir } from './fixtures';
+import { ROOT, SHARED, sharedAvailable, tmpDir } from './fixtures';
 
 const withSklearn = sklearnAvailable() ? test : test.skip;
 
@@ -36,36 +36,7 @@ function madeUp(n: number, dim: number, classes: number, seed: number): { x: Fea
   return { x, labels };
 }
 
-const REFERENCE = `
-import json, sys
-import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
-d = json.load(open(sys.argv[1]))
-X = np.array(d['x'], dtype=np.float64).reshape(d['rows'], d['dim'])
-y = np.array(d['labels'])
-fit = lambda C, rows: LogisticRegression(C=C, tol=1e-10, max_iter=100000).fit(Xs[rows], y[rows])
-out = {}
-if 'C' in d:
-    Xs = StandardScaler().fit_transform(X)
-    m = fit(d['C'], np.arange(len(y)))
-    out['coef'] = m.coef_.tolist()
-    out['intercept'] = m.intercept_.tolist()
-else:
-    fold = np.array(d['foldOf'])
-    accs, Cs = [], []
-    for f in range(fold.max() + 1):
-        train, test = np.where(fold != f)[0], np.where(fold == f)[0]
-        Xs = StandardScaler().fit(X[train]).transform(X)
-        inner = np.array(d['inner'][f])
-        fit_rows, valid = train[inner != 0], train[inner == 0]
-        scores = [fit(C, fit_rows).score(Xs[valid], y[valid]) for C in d['grid']]
-        C = d['grid'][int(np.argmax(scores))]
-        Cs.append(C)
-        accs.append(fit(C, train).score(Xs[test], y[test]))
-    out = {'accuracy': float(np.mean(accs)), 'folds': accs, 'C': Cs}
-print(json.dumps(out))
-`;
+const REFERENCE = fs.readFileSync(path.join(ROOT, 'scripts', 'sklearn-cv.py'), 'utf8');
 
 function sklearn(data: Record<string, unknown>, x: FeatureMatrix, labels: Int32Array): any {
   const file = path.join(tmpDir('sklearn'), 'data.json');
