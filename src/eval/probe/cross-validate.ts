@@ -12,6 +12,7 @@ import { startWorker } from '../../worker-thread';
 import { splitFold, stratifiedFolds } from './folds';
 import type { FeatureMatrix } from './feature-matrix';
 import { fitLogisticRegression, LogisticModel, predictLogistic, standardization, weightVectors } from './logistic-regression';
+import { LogisticPass, PlacedData, placeData } from './kernel';
 import { nearestCentroidPredictions } from './nearest-centroid';
 
 export type ClassifierName = 'logistic-regression' | 'nearest-centroid' | 'most-frequent';
@@ -66,6 +67,8 @@ export interface FoldTask {
   innerFolds: number;
   innerRounds: number;
   seed: number;
+  /** Logistic regression: the features and labels in the kernel's memory, scratch per thread. */
+  placed?: PlacedData;
 }
 
 export interface FoldResult {
@@ -96,7 +99,7 @@ export function innerFolds(labels: Int32Array, train: Int32Array, classes: numbe
  * C by inner cross-validation on `train`: the grid value with the best mean inner accuracy (the
  * smallest on ties), and the mean of the inner fits' weights at that C (a warm start for the refit).
  */
-function chooseC(task: FoldTask, train: Int32Array, fold: number, st: LogisticModel['standardization']): { C: number; start?: Float64Array } {
+function chooseC(task: FoldTask, train: Int32Array, fold: number, st: LogisticModel['standardization'], pass: LogisticPass): { C: number; start?: Float64Array } {
   const { x, labels, classes, grid } = task;
   if (grid.length === 1) return { C: grid[0] };
   const innerOf = innerFolds(labels, train, classes, task.innerFolds, task.seed, fold);
@@ -106,7 +109,7 @@ function chooseC(task: FoldTask, train: Int32Array, fold: number, st: LogisticMo
     const inner = splitFold(innerOf, f, train);
     let start: Float64Array | undefined;
     grid.forEach((C, g) => {
-      const model = fitLogisticRegression(x, inner.train, labels, classes, { C, standardization: st, start });
+      const model = fitLogisticRegression(x, inner.train, labels, classes, { C, standardization: st, start, pass });
       start = model.weights;
       score[g] += accuracyOf(predictLogistic(model, x, inner.test), inner.test, labels);
       for (let i = 0; i < start.length; i++) weights[g][i] += start[i] / task.innerRounds;
@@ -116,8 +119,8 @@ function chooseC(task: FoldTask, train: Int32Array, fold: number, st: LogisticMo
   return { C: grid[best], start: weights[best] };
 }
 
-/** Trains on every fold but `fold` and scores on it. */
-export function runFold(task: FoldTask, fold: number): FoldResult {
+/** Trains on every fold but `fold` and scores on it; `thread` picks the kernel's scratch. */
+export function runFold(task: FoldTask, fold: number, thread = 0): FoldResult {
   const { x, labels, classes } = task;
   const { train, test } = splitFold(task.foldOf, fold);
   switch (task.classifier) {
@@ -129,8 +132,9 @@ export function runFold(task: FoldTask, fold: number): FoldResult {
       return { fold, accuracy: accuracyOf(nearestCentroidPredictions(x, train, test, labels, classes), test, labels) };
     case 'logistic-regression': {
       const st = standardization(x, train);
-      const { C, start } = chooseC(task, train, fold, st);
-      const model = fitLogisticRegression(x, train, labels, classes, { C, standardization: st, start });
+      const pass = new LogisticPass(task.placed!, thread);
+      const { C, start } = chooseC(task, train, fold, st, pass);
+      const model = fitLogisticRegression(x, train, labels, classes, { C, standardization: st, start, pass });
       return { fold, accuracy: accuracyOf(predictLogistic(model, x, test), test, labels), C };
     }
   }
@@ -158,8 +162,8 @@ function runFoldsInWorkers(task: FoldTask, folds: number, threads: number, onRes
   const data = { ...task, x: shared(task.x), labels: sharedInts(task.labels), foldOf: sharedInts(task.foldOf), next, folds };
   const file = path.join(__dirname, `fold-worker${path.extname(__filename)}`);
   return Promise.all(
-    Array.from({ length: threads }, () => {
-      const worker = startWorker(file, data);
+    Array.from({ length: threads }, (_, thread) => {
+      const worker = startWorker(file, { ...data, thread });
       return new Promise<void>((resolve, reject) => {
         let failed = false;
         worker.on('message', (m: FoldResult | { error: string }) => {
@@ -197,6 +201,7 @@ export async function crossValidate(x: FeatureMatrix, labels: Int32Array, classe
   const fits = grid.length > 1 ? grid.length * innerRounds + 1 : 1;
   const work = x.rows * x.dim * weightVectors(classes) * fits * folds;
   const threads = Math.min(folds, options.threads ?? (work >= WORKER_THRESHOLD ? os.availableParallelism() : 1));
+  if (classifier === 'logistic-regression') task.placed = placeData(x, labels, weightVectors(classes), threads);
   if (classifier === 'logistic-regression' && threads > 1) await runFoldsInWorkers(task, folds, threads, record);
   else for (let f = 0; f < folds; f++) record(runFold(task, f));
   const accuracies = results.map((r) => r.accuracy);

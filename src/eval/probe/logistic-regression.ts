@@ -5,9 +5,10 @@
  * scikit-learn's divided by C·n: mean log-loss + ‖W‖² / (2·C·n), intercepts not penalised.
  *
  * Standardisation is folded into the weights (z = Σ (x−μ)·s·w = Σ x·(s·w) − Σ μ·s·w), so the
- * raw float32 rows are read in place, once per evaluation, and never copied.
+ * raw float32 rows are read in place, once per evaluation, by a WebAssembly SIMD kernel.
  */
 import type { FeatureMatrix } from './feature-matrix';
+import { LogisticPass, placeData } from './kernel';
 import { minimizeLbfgs } from './lbfgs';
 
 /** Per feature: the mean and 1/standard deviation of the training rows (1 for a constant feature). */
@@ -32,6 +33,8 @@ export interface FitOptions {
   standardization?: Standardization;
   /** Weights to start from (a fit at a nearby C: warm start). */
   start?: Float64Array;
+  /** The kernel on `x` and the labels placed in its memory (see placeData); made for this fit when not given. */
+  pass?: LogisticPass;
   maxIterations?: number;
 }
 
@@ -93,72 +96,25 @@ function rowDot(data: Float32Array, o: number, v: Float64Array, vo: number, dim:
   return a + b + c + d;
 }
 
-/** acc[ao..] += r · x_row */
-function rowAxpy(data: Float32Array, o: number, r: number, acc: Float64Array, ao: number, dim: number): void {
-  let j = 0;
-  for (; j + 3 < dim; j += 4) {
-    acc[ao + j] += r * data[o + j];
-    acc[ao + j + 1] += r * data[o + j + 1];
-    acc[ao + j + 2] += r * data[o + j + 2];
-    acc[ao + j + 3] += r * data[o + j + 3];
-  }
-  for (; j < dim; j++) acc[ao + j] += r * data[o + j];
-}
-
-const softplus = (t: number) => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t)));
-
-/** The objective (and its gradient) of a fit on `rows`. */
-function objective(x: FeatureMatrix, rows: Int32Array, labels: Int32Array, classes: number, C: number, st: Standardization) {
-  const { dim, data } = x;
-  const K = weightVectors(classes);
+/** The objective (and its gradient) of a fit on `rows`, each pass over them in the kernel. */
+function objective(pass: LogisticPass, rows: Int32Array, dim: number, K: number, C: number, st: Standardization) {
   const n = rows.length;
   const lambda = 1 / (C * n);
   const v = new Float64Array(K * dim);
   const c = new Float64Array(K);
-  const acc = new Float64Array(K * dim);
-  const z = new Float64Array(K);
+  pass.setRows(rows);
   return (w: Float64Array, grad: Float64Array): number => {
     effective(w, K, dim, st, v, c);
-    acc.fill(0);
-    const rsum = new Float64Array(K);
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const row = rows[i];
-      const o = row * dim;
-      const y = labels[row];
-      if (K === 1) {
-        const t = rowDot(data, o, v, 0, dim) + c[0];
-        // log(1 + e^{-t}) for the positive class, log(1 + e^{t}) for the other
-        loss += y === 1 ? softplus(-t) : softplus(t);
-        const r = 1 / (1 + Math.exp(-t)) - (y === 1 ? 1 : 0);
-        rsum[0] += r;
-        rowAxpy(data, o, r, acc, 0, dim);
-        continue;
-      }
-      let top = -Infinity;
-      for (let k = 0; k < K; k++) {
-        z[k] = rowDot(data, o, v, k * dim, dim) + c[k];
-        if (z[k] > top) top = z[k];
-      }
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        z[k] = Math.exp(z[k] - top);
-        sum += z[k];
-      }
-      loss += Math.log(sum) - Math.log(z[y]);
-      for (let k = 0; k < K; k++) {
-        const r = z[k] / sum - (k === y ? 1 : 0);
-        rsum[k] += r;
-        rowAxpy(data, o, r, acc, k * dim, dim);
-      }
-    }
+    const loss = pass.run(v, c);
+    const { acc, rsum } = pass;
     let penalty = 0;
     for (let k = 0; k < K; k++) {
       const o = k * (dim + 1);
       for (let j = 0; j < dim; j++) {
         const wj = w[o + j];
         penalty += wj * wj;
-        grad[o + j] = st.scale[j] * (acc[k * dim + j] / n - (st.mean[j] * rsum[k]) / n) + lambda * wj;
+        // d/dw of the mean loss on standardised features: s_j (Σ r x_j − μ_j Σ r) / n
+        grad[o + j] = st.scale[j] * (acc[k * dim + j] - st.mean[j] * rsum[k]) / n + lambda * wj;
       }
       grad[o + dim] = rsum[k] / n;
     }
@@ -177,7 +133,8 @@ export function fitLogisticRegression(x: FeatureMatrix, rows: Int32Array, labels
   const size = weightVectors(classes) * (x.dim + 1);
   const start = options.start ?? new Float64Array(size);
   if (start.length !== size) throw new RangeError(`start has ${start.length} weights, the model ${size}`);
-  const result = minimizeLbfgs(objective(x, rows, labels, classes, options.C, st), start, { maxIterations: options.maxIterations ?? 1000 });
+  const pass = options.pass ?? new LogisticPass(placeData(x, labels, weightVectors(classes), 1), 0);
+  const result = minimizeLbfgs(objective(pass, rows, x.dim, weightVectors(classes), options.C, st), start, { maxIterations: options.maxIterations ?? 1000 });
   return { classes, dim: x.dim, weights: result.x, standardization: st, iterations: result.iterations };
 }
 
