@@ -20,6 +20,7 @@ import { resolveVectors } from '../static/pretrained';
 import { trainGloVe } from '../static/glove/train';
 import { trainWord2Vec } from '../static/word2vec/train';
 import { InputError } from '../errors';
+import { writeFileAtomic } from '../files';
 import { LEVELS, OUTPUT_FORMATS } from '../store/rows';
 import { LAYER_AGGREGATIONS } from '../pooling/layers';
 import { SEQUENCE_POOLINGS } from '../pooling/sequence';
@@ -265,7 +266,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
         onProgress: (step, done, total, unit) => done === total && ctx.log(`${step}: ${total} ${unit}`),
       });
       const file = path.join(ctx.dir, 'probes.json');
-      fs.writeFileSync(file, JSON.stringify(report.downstream ?? [], null, 1));
+      writeFileAtomic(file, JSON.stringify(report.downstream ?? [], null, 1));
       return { outputs: { probes: file }, results: probeRows(report.downstream ?? []) };
     },
   },

@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Worker } from 'worker_threads';
+import { writeFileAtomic } from '../files';
 import type { ComparisonReport, EmbeddingKind } from './types';
 
 /** A Vega-Lite specification (JSON). */
@@ -304,7 +305,7 @@ export function writePngs(charts: RenderedChart[], outDir: string, opts: { scale
       font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
     });
     const file = path.join(outDir, `${chart.name}.png`);
-    fs.writeFileSync(file, resvg.render().asPng());
+    writeFileAtomic(file, resvg.render().asPng());
     written.push(file);
   }
   return { written };
