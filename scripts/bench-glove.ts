@@ -6,8 +6,8 @@
  *   npx ts-node --transpile-only scripts/bench-glove.ts [--epochs N] [--threads N] [--skip-word2vec] [--skip-pretrained]
  */
 import * as path from 'path';
-import { evaluateAnalogies } from '../src/compare/analogy';
-import { evaluateWordSimilarity } from '../src/compare/word-similarity';
+import { evaluateAnalogies } from '../src/eval/analogy';
+import { evaluateWordSimilarity } from '../src/eval/word-similarity';
 import { saveVectors } from '../src/static/formats';
 import { trainGloVe } from '../src/static/glove/train';
 import { KeyedVectors } from '../src/static/keyed-vectors';

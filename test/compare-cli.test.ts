@@ -6,8 +6,8 @@
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { systemFontAvailable } from '../src/compare/charts';
-import type { ComparisonReport } from '../src/compare/report-types';
+import { systemFontAvailable } from '../src/report/charts';
+import type { ComparisonReport } from '../src/report/types';
 import { FIXTURES_DIR, fixtureModel, ROOT, tmpDir } from './fixtures';
 
 const BIN = path.join(ROOT, 'bin', 'ctxembed.js');
@@ -119,4 +119,77 @@ test('bad input: a missing file is a one-line error (exit 1), a missing dataset 
   expect(noCorpus.status).toBe(2);
   expect(noCorpus.stderr).toMatch(/--corpus/);
   expect(fs.readdirSync(out)).toEqual([]);
+});
+
+describe('ctxembed compare --classify / --wsd: the Downstream section', () => {
+  const PROBE = (name: string) => path.join(FIXTURES_DIR, 'probe', name);
+  let out: string;
+  let run: SpawnSyncReturns<string>;
+  let report: ComparisonReport;
+  beforeAll(() => {
+    out = path.join(tmpDir('compare-probes'), 'report');
+    run = cli(['compare', '--static', F('static.vec'), '--model', fixtureModel('tiny'), '--classify', PROBE('reviews.tsv'), '--wsd', PROBE('line-senses.tsv'), '--wsd', path.join(FIXTURES_DIR, 'senses-bank.tsv'), '--out', out]);
+    if (run.status !== 0) throw new Error(`exit ${run.status}\n${run.stderr}`);
+    report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+  });
+
+  test('no corpus needed: every embedding probed on every dataset, the steps shown', () => {
+    expect(run.stdout).toMatch(/^6 downstream probes; report: /);
+    expect(run.stderr).toMatch(/tiny: word senses line-senses/);
+    expect(report.embeddings).toEqual([]);
+    expect(report.datasets).toMatchObject({ classify: [PROBE('reviews.tsv')], wsd: [PROBE('line-senses.tsv'), path.join(FIXTURES_DIR, 'senses-bank.tsv')] });
+    expect(report.downstream!.map((p) => [p.embedding, p.kind, path.basename(p.dataset), p.task, p.folds])).toEqual([
+      ['static.vec', 'static', 'reviews.tsv', 'classification', 10],
+      ['static.vec', 'static', 'line-senses.tsv', 'wsd', 5],
+      ['static.vec', 'static', 'senses-bank.tsv', 'wsd', 5],
+      ['tiny', 'contextual', 'reviews.tsv', 'classification', 10],
+      ['tiny', 'contextual', 'line-senses.tsv', 'wsd', 5],
+      ['tiny', 'contextual', 'senses-bank.tsv', 'wsd', 5],
+    ]);
+  });
+
+  test('static: mean and SIF with coverage; the most frequent sense and the window; the model: every layer', () => {
+    const [reviews, line, bank, tinyReviews, tinyLine] = report.downstream!;
+    expect(reviews.scores.map((s) => s.features)).toEqual(['mean', 'sif']);
+    for (const s of reviews.scores) expect(s.coverage).toBeGreaterThan(0.1);
+    expect(line.scores.map((s) => [s.features, s.classifier])).toEqual([['target', 'most-frequent'], ['window', 'nearest-centroid'], ['window', 'logistic-regression']]);
+    // 10 instances of each of three senses: the most frequent sense is right a third of the time in every fold
+    expect(line.scores[0].accuracy).toBeCloseTo(1 / 3, 10);
+    expect(bank.word).toBe('bank');
+    expect(bank.scores[0].accuracy).toBeCloseTo(0.5, 10);
+    expect(tinyReviews.scores.map((s) => `${s.features} L${s.layer}`)).toEqual(['mean L0', 'mean L1', 'mean L2', 'cls L0', 'cls L1', 'cls L2']);
+    expect(tinyLine.scores).toHaveLength(6);
+    for (const p of report.downstream!) {
+      expect(p.seconds).toBeGreaterThan(0);
+      for (const s of p.scores) {
+        expect(s.folds).toHaveLength(p.folds);
+        expect(s.accuracy).toBeCloseTo(s.folds.reduce((a, b) => a + b, 0) / p.folds, 10);
+      }
+    }
+  });
+
+  test('index.html: the tables, the bars per task and the curves per layer', () => {
+    const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(html).toContain('<section id="downstream"><h2>Downstream</h2>');
+    for (const chart of ['downstream-classification', 'downstream-wsd', 'layers-tiny']) expect(html).toContain(`id="chart-${chart}"`);
+    expect(html).toContain('most frequent sense');
+    expect(html).toMatch(/<td class="num best" title="folds: [\d., ]+; [\d.]+ s">/);
+    if (systemFontAvailable()) for (const png of ['downstream-classification.png', 'downstream-wsd.png', 'layers-tiny.png']) expect(fs.existsSync(path.join(out, png))).toBe(true);
+  });
+});
+
+test('bad probe files: one line naming the file and line, exit 1, nothing written', () => {
+  const dir = tmpDir('compare-probe-bad');
+  const oneClass = path.join(dir, 'one-class.tsv');
+  fs.writeFileSync(oneClass, 'a good film\tpos\nanother\tpos\n');
+  const out = path.join(dir, 'out');
+  const r = cli(['compare', '--static', F('static.vec'), '--classify', oneClass, '--out', out]);
+  expect(r.status).toBe(1);
+  expect(r.stderr.trim()).toBe(`ctxembed: ${oneClass}: every example has the label "pos"; a classifier needs two classes or more`);
+  const offsets = path.join(dir, 'offsets.tsv');
+  fs.writeFileSync(offsets, 'stand in line\tqueue\t9\t13\nthe phone line\tphone\t10\t13\n');
+  const r2 = cli(['compare', '--static', F('static.vec'), '--wsd', offsets, '--out', out]);
+  expect(r2.status).toBe(1);
+  expect(r2.stderr.trim()).toBe(`ctxembed: ${offsets}:2: offsets 10-13 ("lin") do not fall on a word (they must start and end at word boundaries)`);
+  expect(fs.existsSync(out)).toBe(false);
 });

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { anisotropy, contextuality, intraSentenceSimilarity, maxExplainableVariance, selfSimilarity } from '../src/compare/contextuality';
-import { kmeans, purity } from '../src/compare/kmeans';
-import { pca2d, topEigenpairs } from '../src/compare/pca';
+import { anisotropy, contextuality, intraSentenceSimilarity, maxExplainableVariance, selfSimilarity } from '../src/analysis/contextuality';
+import { kmeans, purity } from '../src/analysis/kmeans';
+import { pca2d, topEigenpairs } from '../src/analysis/pca';
 import { loadContextualModel } from '../src/contextual/model';
 import { embed } from '../src/embed';
 import { fixtureModel, tmpDir } from './fixtures';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { evaluateAnalogies } from '../src/compare/analogy';
-import { nearestNeighbours } from '../src/compare/neighbours';
+import { evaluateAnalogies } from '../src/eval/analogy';
+import { nearestNeighbours } from '../src/eval/neighbours';
 import { loadVectors } from '../src/static/formats';
 import { KeyedVectors } from '../src/static/keyed-vectors';
 import { tmpDir } from './fixtures';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { distillStatic } from '../src/compare/distill';
-import { isolatedVectors } from '../src/compare/isolated';
+import { distillStatic } from '../src/analysis/distill';
+import { isolatedVectors } from '../src/analysis/isolated';
 import { ContextualModel, loadContextualModel } from '../src/contextual/model';
 import { embed } from '../src/embed';
 import { fixtureModel, tmpDir } from './fixtures';

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { kmeans, purity } from '../src/compare/kmeans';
-import { pca2d } from '../src/compare/pca';
-import { probePolysemy } from '../src/compare/polysemy';
+import { kmeans, purity } from '../src/analysis/kmeans';
+import { pca2d } from '../src/analysis/pca';
+import { probePolysemy } from '../src/analysis/polysemy';
 import { ContextualModel, loadContextualModel } from '../src/contextual/model';
 import { embed } from '../src/embed';
 import { KeyedVectors } from '../src/static/keyed-vectors';

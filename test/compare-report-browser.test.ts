@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeReport } from '../src/compare/report';
-import { sampleReport } from './compare-report-sample';
+import { writeReport } from '../src/report/html';
+import { sampleReportWithProbes } from './compare-report-sample';
 import { ROOT, tmpDir } from './fixtures';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,7 +17,7 @@ if (!available) console.warn(`skipping the browser test: ${CHROMIUM} is absent (
 (available ? test : test.skip)('the report renders in headless Chromium with no console error', async () => {
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const dir = tmpDir('report-browser');
-  const { html } = await writeReport(sampleReport(), dir, { png: false });
+  const { html } = await writeReport(sampleReportWithProbes(), dir, { png: false });
   const userDataDir = tmpDir('chromium-profile');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -43,7 +43,7 @@ if (!available) console.warn(`skipping the browser test: ${CHROMIUM} is absent (
         return { id: s.parentElement!.id, width: box.width, height: box.height, bars: s.querySelectorAll('[aria-roledescription="bar"]').length };
       }),
     );
-    expect(charts.map((c) => c.id)).toEqual(['chart-scores', 'chart-contextuality', 'chart-polysemy']);
+    expect(charts.map((c) => c.id)).toEqual(['chart-scores', 'chart-contextuality', 'chart-polysemy', 'chart-downstream-classification', 'chart-downstream-wsd', 'chart-layers-bert']);
     for (const c of charts) {
       expect(c.width).toBeGreaterThan(200);
       expect(c.height).toBeGreaterThan(100);
@@ -53,6 +53,14 @@ if (!available) console.warn(`skipping the browser test: ${CHROMIUM} is absent (
     // hostile names are text, not markup
     expect(await page.locator('script').count()).toBe(0);
     expect(await page.locator('table.scores tbody tr').nth(1).locator('th').textContent()).toBe('w2v <script>alert("x")</script>&\'.vec');
+    // the Downstream section: a table per task, a bar per static row and per model series at its best layer
+    const downstream = page.locator('#downstream');
+    expect(await downstream.locator('h2').textContent()).toBe('Downstream');
+    expect(await downstream.locator('table.downstream').nth(0).locator('tbody tr').count()).toBe(2 * 2 + 2 * 3);
+    expect(await downstream.locator('table.downstream').nth(1).locator('tbody tr').count()).toBe(2 * 3 + 3 * 2);
+    expect(await downstream.locator('td.best').count()).toBe(3);
+    expect(charts[3].bars).toBe(2 * (2 * 2 + 2));
+    expect(charts[4].bars).toBe(2 * 3 + 2);
 
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

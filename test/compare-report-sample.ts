@@ -1,5 +1,6 @@
 /** A hand-made ComparisonReport for the report tests: every section filled, and hostile text in names. */
-import type { ComparisonReport, EmbeddingScores } from '../src/compare/report-types';
+import type { ProbeScore } from '../src/eval/probe/probe';
+import type { ComparisonReport, EmbeddingProbe, EmbeddingScores } from '../src/report/types';
 
 export const HOSTILE = '<script>alert("x")</script>&\'';
 
@@ -103,4 +104,35 @@ export function sampleReport(): ComparisonReport {
       ],
     },
   };
+}
+
+/** Probes of two static embeddings and a three-layer model on two classification and one word-sense dataset. */
+export function sampleDownstream(): EmbeddingProbe[] {
+  const folds = (mean: number, k: number) => Array.from({ length: k }, (_, i) => mean + (i % 2 ? 0.01 : -0.01) * (i % 3));
+  const score = (features: string, classifier: ProbeScore['classifier'], accuracy: number, k: number, extra: Partial<ProbeScore> = {}): ProbeScore => {
+    const f = folds(accuracy, k);
+    const mean = f.reduce((a, b) => a + b, 0) / k;
+    return { features, classifier, accuracy: mean, std: Math.sqrt(f.reduce((a, b) => a + (b - mean) ** 2, 0) / k), folds: f, seconds: 1.5, ...extra };
+  };
+  const classification = (dataset: string) => ({ task: 'classification' as const, dataset, examples: 10662, classes: ['neg', 'pos'], folds: 10, seconds: 12.5 });
+  const wsd = { task: 'wsd' as const, dataset: '/data/line.tsv', examples: 4146, classes: ['cord', 'division', 'formation', 'phone', 'product', 'text'], folds: 5, seconds: 20 };
+  const probes: EmbeddingProbe[] = [];
+  for (const [embedding, base] of [['glove:6B-100d', 0.729], [`w2v ${HOSTILE}.vec`, 0.7]] as const) {
+    for (const [dataset, shift] of [['/data/MR.tsv', 0], ['/data/SUBJ.tsv', 0.17]] as const) {
+      probes.push({ ...classification(dataset), embedding, kind: 'static', scores: [score('mean', 'logistic-regression', base + shift, 10, { coverage: 0.925 }), score('sif', 'logistic-regression', base + shift - 0.002, 10, { coverage: 0.925 })] });
+    }
+    probes.push({ ...wsd, embedding, kind: 'static', scores: [score('target', 'most-frequent', 0.535, 5), score('window', 'nearest-centroid', 0.71, 5, { coverage: 0.92 }), score('window', 'logistic-regression', base + 0.1, 5, { coverage: 0.92 })] });
+  }
+  const layers = [0, 1, 2];
+  for (const [dataset, shift] of [['/data/MR.tsv', 0], ['/data/SUBJ.tsv', 0.15]] as const) {
+    probes.push({ ...classification(dataset), embedding: 'bert', kind: 'contextual', scores: (['mean', 'cls'] as const).flatMap((p) => layers.map((layer) => score(p, 'logistic-regression', 0.6 + shift + 0.05 * layer + (p === 'cls' ? -0.03 : 0), 10, { layer }))) });
+  }
+  probes.push({ ...wsd, embedding: 'bert', kind: 'contextual', scores: layers.flatMap((layer) => [score('target', 'nearest-centroid', 0.6 + 0.08 * layer, 5, { layer }), score('target', 'logistic-regression', 0.7 + 0.09 * layer, 5, { layer })]) });
+  return probes;
+}
+
+/** The sample report with the Downstream section. */
+export function sampleReportWithProbes(): ComparisonReport {
+  const report = sampleReport();
+  return { ...report, datasets: { ...report.datasets, classify: ['/data/MR.tsv', '/data/SUBJ.tsv'], wsd: ['/data/line.tsv'] }, downstream: sampleDownstream() };
 }

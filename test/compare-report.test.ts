@@ -1,10 +1,11 @@
 /** writeReport on a hand-made ComparisonReport: report.json, the HTML page's table, charts and escaping, PNGs. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { contextualityChart, polysemyChart, scoresChart, systemFontAvailable } from '../src/compare/charts';
-import { escapeHtml, writeReport, WrittenReport } from '../src/compare/report';
-import type { ComparisonReport } from '../src/compare/report-types';
-import { HOSTILE, sampleReport } from './compare-report-sample';
+import { contextualityChart, polysemyChart, scoresChart, systemFontAvailable } from '../src/report/charts';
+import { writeReport, WrittenReport } from '../src/report/html';
+import { escapeHtml } from '../src/report/html-parts';
+import type { ComparisonReport } from '../src/report/types';
+import { HOSTILE, sampleReport, sampleReportWithProbes } from './compare-report-sample';
 import { tmpDir } from './fixtures';
 
 let dir: string;
@@ -112,4 +113,22 @@ test('sections without data are left out', async () => {
   expect(fs.readdirSync(out).sort()).toEqual(['index.html', 'report.json']);
   expect(page).toContain('id="scores"');
   for (const gone of ['id="contextuality"', 'id="polysemy"', 'id="neighbours"', 'Model:', 'Corpus:']) expect(page).not.toContain(gone);
+});
+
+test('the Downstream section: accuracy ± std per row and dataset, the best of each column, hostile names as text', async () => {
+  const probes = sampleReportWithProbes();
+  const d = tmpDir('report-probes');
+  const w = await writeReport(probes, d, { png: false });
+  expect(w.charts).toEqual(['scores', 'contextuality', 'polysemy', 'downstream-classification', 'downstream-wsd', 'layers-bert']);
+  const page = fs.readFileSync(w.html, 'utf8');
+  const section = page.split('<section id="downstream">')[1].split('</section>')[0];
+  const [classification, senses] = section.split('<table class="downstream">').slice(1).map((t) => t.split('</table>')[0].split('<tr>').slice(2));
+  expect(classification).toHaveLength(10);
+  // glove's MR mean: 72.8 ± 1.2 over its folds, 93% of the words with a vector, the best of the MR column
+  expect(classification[0]).toMatch(/<td class="num best" title="folds: [^"]+; 12\.5 s">72\.8 <span class="sd">± 1\.2<\/span> <small class="dim" title="words with a vector">93% words<\/small><\/td>/);
+  expect(senses.find((r) => r.includes('most frequent sense'))).toContain('53.5');
+  expect(senses.find((r) => r.includes('>2<') && r.includes('target · LR'))).toContain('<td class="num best"');
+  expect(section).toContain(escapeHtml(`w2v ${HOSTILE}.vec`));
+  expect(section).not.toContain(HOSTILE);
+  expect(figureSvg(page, 'layers-bert')).toContain('glove:6B-100d · mean 72.8');
 });

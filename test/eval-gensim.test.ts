@@ -1,6 +1,6 @@
-import { evaluateAnalogies } from '../src/compare/analogy';
-import { averageRanks, pearson, spearman } from '../src/compare/stats';
-import { evaluateWordSimilarity } from '../src/compare/word-similarity';
+import { evaluateAnalogies } from '../src/eval/analogy';
+import { averageRanks, pearson, spearman } from '../src/eval/stats';
+import { evaluateWordSimilarity } from '../src/eval/word-similarity';
 import { tmpDir } from './fixtures';
 import { analogyFixture } from './analogy-fixture';
 import { gensimAvailable, python } from './gensim-python';

@@ -34,3 +34,11 @@ test('static-baseline: trains, saves, reloads and evaluates Word2Vec', () => {
   expect(out).toMatch(/^\d+ words x 50, saved to /);
   expect(out).toMatch(/wordsim-small\.txt: spearman -?[\d.]+ over 8 pairs \(2 skipped\)/);
 });
+
+test('downstream-probes: static and per-layer accuracies on the fixture datasets', () => {
+  const out = run('downstream-probes.ts', fixtureModel('tiny'), path.join(ROOT, 'fixtures', 'compare', 'static.vec')).trim().split('\n');
+  expect(out.filter((l) => l.startsWith(path.join(ROOT, 'fixtures', 'compare', 'static.vec')))).toHaveLength(2 + 3);
+  expect(out.filter((l) => l.includes(' L'))).toHaveLength(6 + 2);
+  for (const line of out) expect(line).toMatch(/: \d+\.\d ± \d+\.\d$/);
+  expect(out).toContainEqual(expect.stringMatching(/static\.vec target most-frequent: 33\.3 ± 0\.0$/));
+});

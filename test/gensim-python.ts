@@ -1,16 +1,21 @@
-/** Runs gensim through /usr/bin/python3 for the interop and reference tests; skipped where it is not installed. */
+/** Runs gensim and scikit-learn through /usr/bin/python3 for the interop and reference tests; skipped where they are not installed. */
 import { spawnSync } from 'child_process';
 
 const PYTHON = '/usr/bin/python3';
-let available: boolean | undefined;
+const available = new Map<string, boolean>();
 
-export function gensimAvailable(): boolean {
-  if (available === undefined) {
-    available = spawnSync(PYTHON, ['-c', 'import gensim'], { encoding: 'utf8' }).status === 0;
-    if (!available) console.warn('skipping: gensim is not installed for /usr/bin/python3 (apt-get install python3-gensim)');
+/** Whether /usr/bin/python3 imports `module`; when not, says once which Debian package brings it. */
+function moduleAvailable(module: string, debianPackage: string): boolean {
+  if (!available.has(module)) {
+    const ok = spawnSync(PYTHON, ['-c', `import ${module}`], { encoding: 'utf8' }).status === 0;
+    if (!ok) console.warn(`skipping: ${module} is not installed for ${PYTHON} (apt-get install ${debianPackage})`);
+    available.set(module, ok);
   }
-  return available;
+  return available.get(module)!;
 }
+
+export const gensimAvailable = () => moduleAvailable('gensim', 'python3-gensim');
+export const sklearnAvailable = () => moduleAvailable('sklearn', 'python3-sklearn');
 
 /** Runs a Python script with arguments; returns its stdout, throwing with stderr when it fails. */
 export function python(script: string, args: string[] = [], timeoutMs = 120000): string {

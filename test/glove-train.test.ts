@@ -6,7 +6,7 @@ import { entryViews, weighting } from '../src/static/glove/entries';
 import { gloveKernelModule, gloveLayout, instantiateGloVeKernel } from '../src/static/glove/kernel';
 import { seededRandom } from '../src/random';
 import { trainGloVe } from '../src/static/glove/train';
-import { sharedMemory } from '../src/static/word2vec/kernel';
+import { sharedMemory } from '../src/wasm';
 import { ensureGloVeKernelBuilt } from './build-kernel';
 import { FIXTURES_DIR, runMain, tmpDir } from './fixtures';
 import { groupPrecision, writeGroupCorpus } from './group-corpus';

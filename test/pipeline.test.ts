@@ -106,3 +106,26 @@ test('compare-static-dynamic: both baselines trained, BERT distilled, all scored
   expect(fs.existsSync(path.join(reportDir, 'index.html'))).toBe(true);
   expect(fs.readFileSync(path.join(out, 'report', 'report.json'), 'utf8')).toBe(fs.readFileSync(path.join(reportDir, 'report.json'), 'utf8'));
 });
+
+test('probe-layers: the static baseline and the model swept over layers and poolings, rows in results.csv, the Downstream report', async () => {
+  const out = tmpDir('pipe-probe');
+  const run = await runPipeline(parsePipeline(path.join(PIPELINES, 'probe-layers.yaml')), { out });
+  expect(run.ran).toEqual([
+    'baseline',
+    ...[0, 1, 2].flatMap((l) => ['mean', 'cls'].map((p) => `sentences[layers=${l},sentencePooling=${p}]`)),
+    ...[0, 1, 2].flatMap((l) => ['mean', 'first'].map((p) => `senses[layers=${l},wordPooling=${p}]`)),
+  ]);
+  const csv = fs.readFileSync(path.join(out, 'results.csv'), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('step,embedding,kind,layer,dataset,task,features,classifier,metric,value,std,seconds,layers,sentencePooling,wordPooling');
+  const rows = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  // baseline: mean + SIF, most frequent sense + window by two classifiers; per sentence variant one score, per sense variant two
+  expect(rows).toHaveLength(2 + 3 + 6 + 6 * 2);
+  expect(rows.filter((r: any) => r.step === 'sentences[layers=2,sentencePooling=cls]')).toEqual([expect.objectContaining({ embedding: 'tiny', layer: 2, features: 'cls', classifier: 'logistic-regression', metric: 'accuracy', dataset: 'reviews.tsv' })]);
+  for (const r of rows) expect(r.value).toBeGreaterThanOrEqual(0);
+  const report = JSON.parse(fs.readFileSync(path.join(out, 'report', 'report.json'), 'utf8'));
+  expect([...new Set(report.downstream.map((p: any) => p.embedding))]).toEqual(['static.vec', 'tiny', 'tiny [wordPooling=mean]', 'tiny [wordPooling=first]']);
+  const html = fs.readFileSync(path.join(out, 'report', 'index.html'), 'utf8');
+  for (const chart of ['downstream-classification', 'downstream-wsd', 'layers-tiny', 'layers-tiny_wordPooling_first_']) expect(html).toContain(`id="chart-${chart}"`);
+  // a rerun is all cached
+  expect((await runPipeline(parsePipeline(path.join(PIPELINES, 'probe-layers.yaml')), { out })).ran).toEqual([]);
+});

@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
-import { evaluateWordSimilarity } from '../src/compare/word-similarity';
+import { evaluateWordSimilarity } from '../src/eval/word-similarity';
 import { loadVectors, saveVectors } from '../src/static/formats';
 import { KeyedVectors } from '../src/static/keyed-vectors';
 import { loadPretrainedGloVe } from '../src/static/pretrained';
@@ -69,6 +69,23 @@ function writeQuestions(file: string): void {
   fs.writeFileSync(file, out.join('\n') + '\n');
 }
 const DATASETS = { 'EN-WS-353-ALL.txt': WS353, 'EN-SIMLEX-999.txt': SIMLEX, 'questions-words.txt': writeQuestions };
+
+/** Every 10th line of a shared probe dataset (each class keeps its share), else a fixture dataset. */
+function probeDataset(shared: string, fixture: string) {
+  return (file: string) => {
+    if (!sharedEval) return fs.copyFileSync(fixture, file);
+    fs.writeFileSync(file, lines(fs.readFileSync(path.join(SHARED, 'eval', shared), 'utf8')).filter((_, i) => i % 10 === 0).join('\n') + '\n');
+  };
+}
+const REVIEWS = path.join(FIXTURES_DIR, 'probe', 'reviews.tsv');
+const LINE_SENSES = path.join(FIXTURES_DIR, 'probe', 'line-senses.tsv');
+const PROBE_DATASETS = {
+  'w2v.vec': path.join(COMPARE, 'static.vec'),
+  'MR.tsv': probeDataset('sentence/MR.tsv', REVIEWS),
+  'SUBJ.tsv': probeDataset('sentence/SUBJ.tsv', REVIEWS),
+  'hard.tsv': probeDataset('wsd/hard.tsv', LINE_SENSES),
+  'line.tsv': probeDataset('wsd/line.tsv', LINE_SENSES),
+};
 
 /** GloVe 6B's 30,000 most frequent words, standing for "vectors.vec" / "vectors.bin" of eval's examples. */
 let gloveHead: KeyedVectors | undefined;
@@ -449,6 +466,30 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
       const glove = report.embeddings[0].wordsim[0].spearman;
       if (sharedEval) expect(Math.abs(glove - readmeGloveFigures().ws)).toBeLessThanOrEqual(0.0005);
       else expect(glove).toBeGreaterThan(0.3);
+    },
+  },
+  'npx ctxembed compare --static glove:6B-100d --static w2v.vec --model Xenova/bert-base-uncased --classify MR.tsv --classify SUBJ.tsv --wsd hard.tsv --wsd line.tsv --out report/': {
+    files: PROBE_DATASETS,
+    replace: [['Xenova/bert-base-uncased', TINY]],
+    why: `a hub model (no network in tests): the fixture model instead; ${sharedEval ? 'every 10th line of the shared datasets' : 'the fixture datasets'}, to stay quick`,
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^12 downstream probes; report: report\/index\.html/m);
+      const report = JSON.parse(fs.readFileSync(r.at('report/report.json'), 'utf8'));
+      expect(report.downstream.map((p: { embedding: string; task: string }) => `${p.embedding} ${p.task}`)).toEqual(
+        ['glove:6B-100d', 'w2v.vec', 'tiny'].flatMap((e) => [`${e} classification`, `${e} classification`, `${e} wsd`, `${e} wsd`]),
+      );
+      const [gloveMR, , , gloveLine] = report.downstream;
+      // the most frequent sense of line.tsv, from the file: what a static vector scores
+      const senses = lines(fs.readFileSync(r.at('line.tsv'), 'utf8')).map((l) => l.split('\t')[1]);
+      const top = Math.max(...[...new Set(senses)].map((x) => senses.filter((y) => y === x).length));
+      expect(gloveLine.scores[0]).toMatchObject({ features: 'target', classifier: 'most-frequent' });
+      expect(gloveLine.scores[0].accuracy).toBeCloseTo(top / senses.length, 2);
+      expect(gloveMR.scores.map((x: { features: string }) => x.features)).toEqual(['mean', 'sif']);
+      if (sharedEval) expect(gloveMR.scores[0].accuracy).toBeGreaterThan(0.6);
+      // the model: mean and cls at each of the fixture's layers 0, 1, 2
+      expect(report.downstream[8].scores).toHaveLength(6);
+      expect(fs.readFileSync(r.at('report/index.html'), 'utf8')).toContain('<section id="downstream"><h2>Downstream</h2>');
     },
   },
   'npx ctxembed run pipelines/compare-static-dynamic.yaml --out runs/compare': {

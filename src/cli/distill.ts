@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type { Argv, CommandModule } from 'yargs';
-import { distillStatic } from '../compare/distill';
-import { WORD_SPLITTERS } from '../compare/word-states';
+import { distillStatic } from '../analysis/distill';
+import { WORD_SPLITTERS } from '../analysis/word-states';
 import { loadContextualModel } from '../contextual/model';
 import { WORD_POOLINGS, WordPooling } from '../pooling/words';
 import { saveVectors } from '../static/formats';

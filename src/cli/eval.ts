@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors';
-import { evaluateAnalogies } from '../compare/analogy';
-import { nearestNeighbours } from '../compare/neighbours';
-import { evaluateWordSimilarity } from '../compare/word-similarity';
+import { evaluateAnalogies } from '../eval/analogy';
+import { nearestNeighbours } from '../eval/neighbours';
+import { evaluateWordSimilarity } from '../eval/word-similarity';
 import { resolveVectors } from '../static/pretrained';
 
 const percent = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : 'n/a');

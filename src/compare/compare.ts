@@ -10,16 +10,23 @@ import { ContextualModel, loadContextualModel, ModelOptions } from '../contextua
 import { InputError, UsageError } from '../errors';
 import { KeyedVectors } from '../static/keyed-vectors';
 import { resolveVectors, PRETRAINED_NAMES } from '../static/pretrained';
-import { createProgress } from '../cli/progress';
-import { evaluateAnalogies } from './analogy';
-import { contextuality } from './contextuality';
-import { distillStatic } from './distill';
-import { isolatedVectors } from './isolated';
-import { probePolysemy } from './polysemy';
-import { nearestNeighbours } from './neighbours';
-import type { ComparisonReport, EmbeddingKind, EmbeddingScores } from './report-types';
-import { evaluateWordSimilarity, WordSimilarityResult } from './word-similarity';
-import { LayerVectors, selectLayers, wordSplitter } from './word-states';
+import { evaluateAnalogies } from '../eval/analogy';
+import { contextuality } from '../analysis/contextuality';
+import { distillStatic } from '../analysis/distill';
+import { isolatedVectors } from '../analysis/isolated';
+import { probePolysemy } from '../analysis/polysemy';
+import { nearestNeighbours } from '../eval/neighbours';
+import type { ComparisonReport, EmbeddingKind, EmbeddingProbe, EmbeddingScores } from '../report/types';
+import { evaluateWordSimilarity, WordSimilarityResult } from '../eval/word-similarity';
+import { LayerVectors, wordSplitter } from '../analysis/word-states';
+import { selectLayers } from '../contextual/layers';
+import { probeClassification } from '../eval/classification';
+import { encodeLabels, readLabelledSentences, readTargetSentences } from '../eval/probe/datasets';
+import type { ProbeEmbedding, ProbeOptions, ProbeProgress } from '../eval/probe/probe';
+import { probeWsd } from '../eval/wsd';
+import type { SequencePooling } from '../pooling/sequence';
+import type { WordPooling } from '../pooling/words';
+import { datasetName } from '../report/charts';
 
 export interface CompareOptions {
   /** Static vectors: files (word2vec text or binary, GloVe text) or built-in names (`glove:6B-100d`). */
@@ -38,7 +45,10 @@ export interface CompareOptions {
   maxContexts?: number;
   /** Sense-labelled sentences (`sentence<TAB>label`) of a polysemous word: the polysemy probe (needs a model). */
   senses?: string;
-  /** The probed word (default: from a senses file named `senses-<word>.tsv`, or the one word every sentence has). */
+  /**
+   * The probed word of `senses` and of `sentence<TAB>label` word-sense files (default: from a file
+   * named `senses-<word>.tsv`, or the one word every sentence has).
+   */
   word?: string;
   /** Hidden state the probe looks at (default: the last of `layers`). */
   probeLayer?: number;
@@ -54,12 +64,22 @@ export interface CompareOptions {
   topn?: number;
   /** Only the first N words of each vectors file count in the evaluations (default 300,000, as gensim). */
   restrictVocab?: number;
-  /** No progress output. */
-  quiet?: boolean;
-  /** Called at the start of each step (what the progress output shows). */
+  /** Sentence classification datasets (`sentence<TAB>label`): downstream probes of every embedding. */
+  classify?: string[];
+  /** Word-sense datasets (`sentence<TAB>sense<TAB>start<TAB>end`, or `sentence<TAB>label` lines of `word`). */
+  wsd?: string[];
+  /** Probes: a contextual model's sentence poolings (default `mean` and `cls`). */
+  sentencePoolings?: SequencePooling[];
+  /** Probes: how a target word's pieces pool into its contextual vector (default `mean`). */
+  wordPooling?: WordPooling;
+  /** Probes: logistic regression's grid, inner validation and threads. */
+  probe?: Pick<ProbeOptions, 'grid' | 'innerFolds' | 'innerRounds' | 'threads'>;
+  /** Called at the start of each step, and with index = total when all are done (the CLI shows it as progress). */
   onStep?: (step: string, index: number, total: number) => void;
   /** Told what loading goes on past (a vectors file's duplicate words, the first vector kept). */
   onWarning?: (message: string) => void;
+  /** Called within a long step: sentences through the model, cross-validation folds done. */
+  onProgress?: (step: string, done: number, total: number, unit: 'examples' | 'folds') => void;
 }
 
 interface Step {
@@ -73,6 +93,8 @@ function checkInputs(opts: CompareOptions): void {
     ...(opts.wordsim ?? []).map((f): [string, string] => ['--wordsim', f]),
     ['--analogy', opts.analogy],
     ['--senses', opts.senses],
+    ...(opts.classify ?? []).map((f): [string, string] => ['--classify', f]),
+    ...(opts.wsd ?? []).map((f): [string, string] => ['--wsd', f]),
     ...(opts.static ?? []).filter((s) => !(PRETRAINED_NAMES as readonly string[]).includes(s) && !/^glove:/.test(s)).map((f): [string, string] => ['--static', f]),
   ];
   for (const c of typeof opts.corpus === 'string' ? [opts.corpus] : (opts.corpus ?? [])) {
@@ -111,19 +133,13 @@ export function scoreVectors(kv: KeyedVectors, name: string, kind: EmbeddingKind
   return scores;
 }
 
-/** Runs the steps in order, showing which one is running (a bar on a terminal, a line per step otherwise). */
+/** Runs the steps in order, telling `onStep` which one is running. */
 async function runSteps(steps: Step[], opts: CompareOptions): Promise<void> {
-  const progress = createProgress('steps', opts.quiet, 0);
-  try {
-    for (const [i, step] of steps.entries()) {
-      opts.onStep?.(step.label, i, steps.length);
-      progress.update(i, steps.length, { step: step.label });
-      await step.run();
-    }
-    progress.update(steps.length, steps.length, { step: 'done' });
-  } finally {
-    progress.stop();
+  for (const [i, step] of steps.entries()) {
+    opts.onStep?.(step.label, i, steps.length);
+    await step.run();
   }
+  opts.onStep?.('done', steps.length, steps.length);
 }
 
 /** The words of the evaluation datasets (and the neighbour words): isolated vectors need them whatever the corpus holds. */
@@ -164,6 +180,12 @@ export function probedWord(sensesFile: string, word?: string): string {
   throw new UsageError(`${sensesFile}: name the probed word (--word): ${common.length ? `every sentence has ${common.join(', ')}` : 'no word is in every sentence'}`);
 }
 
+/** Whether a word-sense file has `sentence<TAB>label` lines (its first line has one tab). */
+function isLabelledSentences(file: string): boolean {
+  const first = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
+  return first !== undefined && first.split('\t').length === 2;
+}
+
 /** A short name for the model in embedding names: the last part of a hub id or folder. */
 export function modelName(id: string): string {
   return path.basename(id.replace(/[\\/]+$/, '')) || id;
@@ -173,18 +195,25 @@ export async function compareEmbeddings(options: CompareOptions): Promise<Compar
   let opts = options;
   const statics = opts.static ?? [];
   if (statics.length === 0 && !opts.model) throw new UsageError('nothing to compare: give static vectors and/or a model');
-  if ((opts.wordsim ?? []).length === 0 && !opts.analogy) throw new UsageError('give --wordsim and/or --analogy datasets to score the embeddings on');
-  if (opts.model && !opts.corpus) throw new UsageError('a model needs a corpus to distil and measure its contextual vectors on');
+  const scoring = (opts.wordsim ?? []).length > 0 || !!opts.analogy;
+  const probing = (opts.classify ?? []).length + (opts.wsd ?? []).length > 0;
+  if (!scoring && !probing) throw new UsageError('give --wordsim and/or --analogy datasets to score the embeddings on, or --classify / --wsd datasets to probe them with');
+  if (opts.model && scoring && !opts.corpus) throw new UsageError('a model needs a corpus to distil its contextual vectors on (word similarity and analogies)');
   if (opts.senses && !opts.model) throw new UsageError('the polysemy probe (senses) needs a model');
   checkInputs(opts);
   const word = opts.senses ? probedWord(opts.senses, opts.word) : undefined;
+  // word-sense files of `sentence<TAB>label` lines probe one word, named as for the polysemy probe
+  const wsdWord = new Map((opts.wsd ?? []).map((f) => [f, isLabelledSentences(f) ? probedWord(f, opts.word) : undefined]));
+  // the probes' files are read whole before anything long starts: a bad line stops the run at once
+  for (const f of opts.classify ?? []) encodeLabels(f, readLabelledSentences(f));
+  for (const f of opts.wsd ?? []) encodeLabels(f, readTargetSentences(f, wsdWord.get(f)));
   // the probed word's neighbours are listed in every embedding
   if (word && !(opts.neighbours ?? []).includes(word)) opts = { ...opts, neighbours: [word, ...(opts.neighbours ?? [])] };
 
   const report: ComparisonReport = {
     tool: 'ctxembed',
     created: new Date().toISOString(),
-    datasets: { wordsim: opts.wordsim ?? [], ...(opts.analogy ? { analogy: opts.analogy } : {}) },
+    datasets: { wordsim: opts.wordsim ?? [], ...(opts.analogy ? { analogy: opts.analogy } : {}), ...(probing ? { classify: opts.classify ?? [], wsd: opts.wsd ?? [] } : {}) },
     embeddings: [],
     contextuality: [],
   };
@@ -192,17 +221,42 @@ export async function compareEmbeddings(options: CompareOptions): Promise<Compar
 
   const staticScores: EmbeddingScores[] = [];
   const staticVectors: { name: string; kv: KeyedVectors }[] = [];
+  const downstream: EmbeddingProbe[] = [];
   const steps: Step[] = [];
+  /** A step per downstream dataset, probing what `embedding()` gives. */
+  const probeSteps = (name: string, kind: EmbeddingProbe['kind'], embedding: () => ProbeEmbedding) => {
+    const datasets = [...(opts.classify ?? []).map((f) => ({ f, task: 'classify' as const })), ...(opts.wsd ?? []).map((f) => ({ f, task: 'word senses' as const }))];
+    for (const { f, task } of datasets) {
+      const label = `${name}: ${task} ${datasetName(f)}`;
+      const probeOptions = {
+        ...opts.probe,
+        seed: opts.seed ?? 1,
+        layers: opts.layers ?? 'all',
+        onProgress: (p: ProbeProgress) => opts.onProgress?.(label, p.done, p.total, p.stage === 'embed' ? 'examples' : 'folds'),
+      };
+      steps.push({
+        label,
+        run: async () => {
+          const result = task === 'classify'
+            ? await probeClassification(embedding(), f, { ...probeOptions, poolings: opts.sentencePoolings })
+            : await probeWsd(embedding(), f, { ...probeOptions, word: wsdWord.get(f), wordPooling: opts.wordPooling });
+          downstream.push({ embedding: name, kind, ...result });
+        },
+      });
+    }
+  };
   for (const source of statics) {
     const name = staticName(source, statics);
+    let vectors: KeyedVectors | undefined;
     steps.push({
-      label: `${name}: load and evaluate`,
+      label: `${name}: load${scoring ? ' and evaluate' : ''}`,
       run: () => {
-        const vectors = resolveVectors(source, { onWarning: opts.onWarning });
+        vectors = resolveVectors(source, { onWarning: opts.onWarning });
         if (word) staticVectors.push({ name, kv: vectors });
-        staticScores.push(scoreVectors(vectors, name, 'static', opts));
+        if (scoring || (opts.neighbours ?? []).length > 0) staticScores.push(scoreVectors(vectors, name, 'static', opts));
       },
     });
+    probeSteps(name, 'static', () => vectors!);
   }
 
   const ownModel = typeof opts.model === 'string';
@@ -210,7 +264,7 @@ export async function compareEmbeddings(options: CompareOptions): Promise<Compar
   const distilled: EmbeddingScores[] = [];
   const isolated: EmbeddingScores[] = [];
   if (opts.model) {
-    const corpus = opts.corpus!;
+    const corpus = opts.corpus;
     let name = '';
     let layers: number[] = [];
     let vocabulary: string[] = [];
@@ -225,45 +279,49 @@ export async function compareEmbeddings(options: CompareOptions): Promise<Compar
         report.model = { id: model.id, layers };
       },
     });
-    steps.push({
-      label: 'model: distilled vectors (the mean of each word\'s contextual vectors over the corpus)',
-      run: async () => {
-        let perLayer: LayerVectors[] | undefined = await distillStatic(model!, corpus, { layers, minCount: opts.minCount, maxContexts: opts.maxContexts });
-        vocabulary = perLayer[0]?.vectors.words ?? [];
-        for (const { layer, vectors } of perLayer) {
-          distilled.push(scoreVectors(vectors, `${name} distilled L${layer}`, 'distilled', opts, layer));
-          const row = word ? vectors.indexOf(wordSplitter(model!)(word).join('')) : -1;
-          if (row >= 0) distilledWord.set(layer, Float32Array.from(vectors.row(row)));
-        }
-        perLayer = undefined;
-      },
-    });
-    steps.push({
-      label: 'model: isolated vectors (each word run alone)',
-      run: async () => {
-        // the distilled vocabulary, so both compete over the same words, and every dataset word
-        const split = wordSplitter(model!);
-        const seen = new Set(vocabulary.map((w) => w.toUpperCase()));
-        const words = [...vocabulary];
-        for (const w of datasetWords(opts)) {
-          const normalized = split(w).join('');
-          const key = (normalized || w).toUpperCase();
-          if (!seen.has(key)) {
-            seen.add(key);
-            words.push(normalized || w);
+    if (scoring && corpus) {
+      steps.push({
+        label: 'model: distilled vectors (the mean of each word\'s contextual vectors over the corpus)',
+        run: async () => {
+          let perLayer: LayerVectors[] | undefined = await distillStatic(model!, corpus, { layers, minCount: opts.minCount, maxContexts: opts.maxContexts });
+          vocabulary = perLayer[0]?.vectors.words ?? [];
+          for (const { layer, vectors } of perLayer) {
+            distilled.push(scoreVectors(vectors, `${name} distilled L${layer}`, 'distilled', opts, layer));
+            const row = word ? vectors.indexOf(wordSplitter(model!)(word).join('')) : -1;
+            if (row >= 0) distilledWord.set(layer, Float32Array.from(vectors.row(row)));
           }
-        }
-        let perLayer: LayerVectors[] | undefined = await isolatedVectors(model!, words, { layers });
-        for (const { layer, vectors } of perLayer) isolated.push(scoreVectors(vectors, `${name} isolated L${layer}`, 'isolated', opts, layer));
-        perLayer = undefined;
-      },
-    });
-    steps.push({
-      label: 'model: contextuality per layer (self-similarity, intra-sentence similarity, MEV, anisotropy)',
-      run: async () => {
-        report.contextuality = await contextuality(model!, corpus, { layers, minOccurrences: opts.minCount, maxContexts: Math.max(2, opts.maxContexts ?? 100), seed: opts.seed ?? 1 });
-      },
-    });
+          perLayer = undefined;
+        },
+      });
+      steps.push({
+        label: 'model: isolated vectors (each word run alone)',
+        run: async () => {
+          // the distilled vocabulary, so both compete over the same words, and every dataset word
+          const split = wordSplitter(model!);
+          const seen = new Set(vocabulary.map((w) => w.toUpperCase()));
+          const words = [...vocabulary];
+          for (const w of datasetWords(opts)) {
+            const normalized = split(w).join('');
+            const key = (normalized || w).toUpperCase();
+            if (!seen.has(key)) {
+              seen.add(key);
+              words.push(normalized || w);
+            }
+          }
+          let perLayer: LayerVectors[] | undefined = await isolatedVectors(model!, words, { layers });
+          for (const { layer, vectors } of perLayer) isolated.push(scoreVectors(vectors, `${name} isolated L${layer}`, 'isolated', opts, layer));
+          perLayer = undefined;
+        },
+      });
+    }
+    if (corpus) {
+      steps.push({
+        label: 'model: contextuality per layer (self-similarity, intra-sentence similarity, MEV, anisotropy)',
+        run: async () => {
+          report.contextuality = await contextuality(model!, corpus, { layers, minOccurrences: opts.minCount, maxContexts: Math.max(2, opts.maxContexts ?? 100), seed: opts.seed ?? 1 });
+        },
+      });
+    }
     if (opts.senses && word) {
       const senses = opts.senses;
       steps.push({
@@ -274,6 +332,7 @@ export async function compareEmbeddings(options: CompareOptions): Promise<Compar
         },
       });
     }
+    probeSteps(typeof opts.model === 'string' ? modelName(opts.model) : modelName(opts.model.id), 'contextual', () => model!);
   }
   try {
     await runSteps(steps, opts);
@@ -282,5 +341,6 @@ export async function compareEmbeddings(options: CompareOptions): Promise<Compar
   }
   // static first, then per layer its distilled and isolated vectors
   report.embeddings = [...staticScores, ...distilled.flatMap((d) => [d, ...isolated.filter((i) => i.layer === d.layer)]), ...isolated.filter((i) => !distilled.some((d) => d.layer === i.layer))];
+  if (probing) report.downstream = downstream;
   return report;
 }

@@ -30,3 +30,13 @@ export function parseLayers(spec: string | number | undefined, numLayers: number
 export async function exposeLayers(model: ContextualModel, indices: number[]): Promise<void> {
   await selectStates(model, indices);
 }
+
+/** `-1`, a comma list such as `0,6,12`, `all` (see parseLayers), or hidden-state indices (negative from the end). */
+export type LayerSelection = string | number | number[];
+
+/** Resolves `layers` and makes the model's encoder return those hidden states, in that order. */
+export async function selectLayers(model: ContextualModel, layers: LayerSelection = '-1'): Promise<number[]> {
+  const indices = parseLayers(Array.isArray(layers) ? layers.join(',') : layers, model.numLayers);
+  await exposeLayers(model, indices);
+  return indices;
+}

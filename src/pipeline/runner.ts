@@ -8,8 +8,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
-import { writeReport } from '../compare/report';
-import type { EmbeddingScores, LayerContextuality } from '../compare/report-types';
+import { writeReport } from '../report/html';
+import type { ComparisonReport, EmbeddingProbe, EmbeddingScores, LayerContextuality } from '../report/types';
 import { ParamValue, PipelineSpec, StepSpec } from './spec';
 import { ResultRow, STEP_KINDS } from './steps';
 
@@ -203,7 +203,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions): Prom
 
 /**
  * OUT/report: the report of the last compare step when there is one, else one made of every
- * eval step's scores and contextuality step's measures.
+ * eval step's scores, contextuality step's measures and probe step's probes.
  */
 async function writePipelineReport(out: string, variants: Variant[]): Promise<void> {
   const dir = path.join(out, 'report');
@@ -216,10 +216,19 @@ async function writePipelineReport(out: string, variants: Variant[]): Promise<vo
   const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
   const embeddings: EmbeddingScores[] = variants.filter((v) => v.step.run === 'eval').flatMap((v) => read(v.outputs.scores));
   const contextuality: LayerContextuality[] = variants.filter((v) => v.step.run === 'contextuality').flatMap((v) => read(v.outputs.measures));
-  if (embeddings.length === 0 && contextuality.length === 0) return;
+  const downstream: EmbeddingProbe[] = variants.filter((v) => v.step.run === 'probe').flatMap((v) => {
+    // a sweep of what rows do not show (word pooling…) names the embedding; layers and sentence poolings are in the rows
+    const shown = Object.entries(v.sweep).filter(([k]) => k !== 'layers' && k !== 'sentencePooling');
+    const suffix = shown.length ? ` [${shown.map(([k, x]) => `${k}=${x}`).join(',')}]` : '';
+    return (read(v.outputs.probes) as EmbeddingProbe[]).map((p) => ({ ...p, embedding: p.embedding + suffix }));
+  });
+  if (embeddings.length === 0 && contextuality.length === 0 && downstream.length === 0) return;
   const datasets = [...new Set(embeddings.flatMap((e) => e.wordsim.map((w) => w.dataset)))];
   const analogy = embeddings.find((e) => e.analogy)?.analogy?.dataset;
-  await writeReport({ tool: 'ctxembed', created: new Date().toISOString(), datasets: { wordsim: datasets, ...(analogy ? { analogy } : {}) }, embeddings, contextuality }, dir);
+  const probed = (task: string) => [...new Set(downstream.filter((p) => p.task === task).map((p) => p.dataset))];
+  const report: ComparisonReport = { tool: 'ctxembed', created: new Date().toISOString(), datasets: { wordsim: datasets, ...(analogy ? { analogy } : {}) }, embeddings, contextuality };
+  if (downstream.length > 0) Object.assign(report, { downstream, datasets: { ...report.datasets, classify: probed('classification'), wsd: probed('wsd') } });
+  await writeReport(report, dir);
 }
 
 function csvCell(v: string | number | undefined): string {

@@ -8,10 +8,11 @@ import * as path from 'path';
 import { loadContextualModel } from '../contextual/model';
 import { embedFolder } from '../embed-folder';
 import { compareEmbeddings, scoreVectors } from '../compare/compare';
-import type { EmbeddingScores } from '../compare/report-types';
-import { contextuality } from '../compare/contextuality';
-import { distillStatic } from '../compare/distill';
-import { writeReport } from '../compare/report';
+import { downstreamRows } from '../report/downstream';
+import type { EmbeddingProbe, EmbeddingScores } from '../report/types';
+import { contextuality } from '../analysis/contextuality';
+import { distillStatic } from '../analysis/distill';
+import { writeReport } from '../report/html';
 import { queryIndex } from '../query';
 import { saveVectors } from '../static/formats';
 import type { KeyedVectors } from '../static/keyed-vectors';
@@ -19,6 +20,7 @@ import { resolveVectors } from '../static/pretrained';
 import { trainGloVe } from '../static/glove/train';
 import { trainWord2Vec } from '../static/word2vec/train';
 import { InputError } from '../errors';
+import { writeFileAtomic } from '../files';
 import { LEVELS, OUTPUT_FORMATS } from '../store/rows';
 import { LAYER_AGGREGATIONS } from '../pooling/layers';
 import { SEQUENCE_POOLINGS } from '../pooling/sequence';
@@ -62,6 +64,8 @@ const bool = { type: 'boolean' };
 const pathParam: Schema = { type: 'string', path: true };
 const paths: Schema = { type: 'array', items: { type: 'string' }, path: true, minItems: 1 };
 const modelParam: Schema = { type: 'string', model: true };
+/** Vectors files or built-in names (glove:6B-100d): files resolved and hashed like paths, names kept. */
+const staticParam: Schema = { type: 'array', items: str, model: true };
 const tokenizer = { enum: ['default', 'whitespace'] };
 const layersParam = { type: ['string', 'integer'] };
 
@@ -75,6 +79,24 @@ const poolingParams = {
   stride: { type: 'integer', minimum: 0 },
   batchTokens: int,
 };
+
+/** Static vectors given to compare or probe, upstream outputs linked under their steps' names (which the report shows). */
+function labelledStatics(statics: string[] | undefined, ctx: StepContext): string[] {
+  const inputs = path.join(ctx.dir, 'inputs');
+  fs.mkdirSync(inputs, { recursive: true });
+  return (statics ?? []).map((v) => {
+    const label = ctx.label(v);
+    if (label === v) return v;
+    const link = path.join(inputs, `${label.replace(/[^\w.=,-]+/g, '_')}${path.extname(v)}`);
+    fs.symlinkSync(v, link);
+    return link;
+  });
+}
+
+/** A step's rows for results.csv: one per downstream score. */
+function probeRows(probes: EmbeddingProbe[]): ResultRow[] {
+  return downstreamRows(probes).map((r) => ({ embedding: r.embedding, kind: r.kind, layer: r.layer ?? '', dataset: path.basename(r.dataset), task: r.task, features: r.features, classifier: r.classifier, metric: 'accuracy', value: r.accuracy, std: r.std, seconds: r.seconds }));
+}
 
 /** A static trainer as a step: the corpus in, `vectors.vec` (word2vec text) out. */
 function trainedVectors(train: (corpus: string, options: any) => Promise<{ vectors: KeyedVectors }>): StepKind['run'] {
@@ -184,12 +206,15 @@ export const STEP_KINDS: Record<string, StepKind> = {
   compare: {
     describe: 'Static and contextual embeddings side by side, with the HTML report (ctxembed compare)',
     params: {
-      static: { type: 'array', items: str },
+      static: staticParam,
       model: modelParam,
       corpus: pathParam,
       wordsim: paths,
       analogy: pathParam,
       senses: pathParam,
+      classify: paths,
+      wsd: paths,
+      word: str,
       layers: layersParam,
       neighbours: { type: 'array', items: str },
       minCount: int,
@@ -199,24 +224,50 @@ export const STEP_KINDS: Record<string, StepKind> = {
     gather: ['static'],
     outputs: ['report'],
     async run(p, ctx) {
-      // Upstream vectors under their steps' names, which the report shows.
-      const inputs = path.join(ctx.dir, 'inputs');
-      fs.mkdirSync(inputs, { recursive: true });
-      const statics = ((p.static as string[]) ?? []).map((v) => {
-        const label = ctx.label(v);
-        if (label === v) return v;
-        const link = path.join(inputs, `${label.replace(/[^\w.=,-]+/g, '_')}${path.extname(v)}`);
-        fs.symlinkSync(v, link);
-        return link;
-      });
-      const report = await compareEmbeddings({ ...p, static: statics, layers: p.layers === undefined ? undefined : String(p.layers), quiet: true } as any);
+      const report = await compareEmbeddings({ ...p, static: labelledStatics(p.static, ctx), layers: p.layers === undefined ? undefined : String(p.layers) } as any);
       const dir = path.join(ctx.dir, 'report');
       await writeReport(report, dir);
       const results: ResultRow[] = report.embeddings.flatMap((e) => [
         ...e.wordsim.map((w) => ({ embedding: e.name, kind: e.kind, layer: e.layer ?? '', dataset: path.basename(w.dataset), metric: 'spearman', value: w.spearman })),
         ...(e.analogy ? [{ embedding: e.name, kind: e.kind, layer: e.layer ?? '', dataset: path.basename(e.analogy.dataset), metric: 'analogy', value: e.analogy.accuracy }] : []),
       ]);
-      return { outputs: { report: dir }, results };
+      return { outputs: { report: dir }, results: [...results, ...probeRows(report.downstream ?? [])] };
+    },
+  },
+  probe: {
+    describe: 'Downstream probes: sentence classification and word senses, per layer of a model (ctxembed compare --classify/--wsd)',
+    params: {
+      static: staticParam,
+      model: modelParam,
+      classify: paths,
+      wsd: paths,
+      word: str,
+      layers: layersParam,
+      sentencePooling: { enum: SEQUENCE_POOLINGS },
+      wordPooling: { enum: WORD_POOLINGS },
+      seed: { type: 'integer' },
+      threads: int,
+    },
+    gather: ['static'],
+    outputs: ['probes'],
+    async run(p, ctx) {
+      if (!p.classify && !p.wsd) throw new InputError('a probe step needs classify and/or wsd datasets');
+      const report = await compareEmbeddings({
+        static: labelledStatics(p.static, ctx),
+        model: p.model,
+        classify: p.classify,
+        wsd: p.wsd,
+        word: p.word,
+        layers: p.layers === undefined ? undefined : String(p.layers),
+        sentencePoolings: p.sentencePooling ? [p.sentencePooling] : undefined,
+        wordPooling: p.wordPooling,
+        seed: p.seed,
+        probe: { threads: p.threads },
+        onProgress: (step, done, total, unit) => done === total && ctx.log(`${step}: ${total} ${unit}`),
+      });
+      const file = path.join(ctx.dir, 'probes.json');
+      writeFileAtomic(file, JSON.stringify(report.downstream ?? [], null, 1));
+      return { outputs: { probes: file }, results: probeRows(report.downstream ?? []) };
     },
   },
   eval: {

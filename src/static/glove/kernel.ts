@@ -3,28 +3,10 @@
  * everything lives in the WebAssembly memory its workers share: byte offsets, 16-aligned for SIMD.
  * The first page is left to the AssemblyScript module itself.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { InputError } from '../../errors';
-import { WasmMemory, WasmModule } from '../word2vec/kernel';
+import { instantiate, MAX_WASM_PAGES, WASM_PAGE, WasmMemory, WasmModule, wasmModule } from '../../wasm';
 
-const WA = (globalThis as any).WebAssembly as {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (m: WasmModule, imports: object) => { exports: unknown };
-};
-
-/** Both when running compiled (dist/static/glove/) and from the TypeScript sources (tests, scripts). */
-const CANDIDATES = [path.join(__dirname, 'kernel.wasm'), path.resolve(__dirname, '..', '..', '..', 'dist', 'static', 'glove', 'kernel.wasm')];
-let cached: WasmModule | undefined;
-
-export function gloveKernelModule(): WasmModule {
-  if (!cached) {
-    const file = CANDIDATES.find((f) => fs.existsSync(f));
-    if (!file) throw new Error(`the GloVe kernel is not built (looked for ${CANDIDATES.join(', ')}); run npm run build`);
-    cached = new WA.Module(fs.readFileSync(file));
-  }
-  return cached;
-}
+export const gloveKernelModule = () => wasmModule('static/glove/kernel.wasm', 'GloVe');
 
 export interface GloVeKernel {
   configure(weights: number, gradsq: number, entries: number, vocabSize: number, stride: number): void;
@@ -35,7 +17,7 @@ export interface GloVeKernel {
 }
 
 export function instantiateGloVeKernel(module: WasmModule, memory: WasmMemory, layout: GloVeLayout, vocabSize: number): GloVeKernel {
-  const k = new WA.Instance(module, { env: { memory } }).exports as GloVeKernel;
+  const k = instantiate<GloVeKernel>(module, memory);
   k.configure(layout.weights, layout.gradsq, layout.entries, vocabSize, layout.stride);
   return k;
 }
@@ -49,16 +31,14 @@ export interface GloVeLayout {
   pages: number;
 }
 
-const PAGE = 65536;
-const MAX_PAGES = 65536; // wasm32: 4 GiB
 
 export function gloveLayout(vocabSize: number, dim: number, entries: number): GloVeLayout {
   const stride = Math.ceil(dim / 4) * 4 + 4;
   const matrix = 2 * vocabSize * stride * 4;
-  const l = { stride, weights: PAGE, gradsq: PAGE + matrix, entries: PAGE + 2 * matrix, pages: 0 };
+  const l = { stride, weights: WASM_PAGE, gradsq: WASM_PAGE + matrix, entries: WASM_PAGE + 2 * matrix, pages: 0 };
   const end = l.entries + entries * 16;
-  l.pages = Math.ceil(end / PAGE);
-  if (l.pages > MAX_PAGES) {
+  l.pages = Math.ceil(end / WASM_PAGE);
+  if (l.pages > MAX_WASM_PAGES) {
     throw new InputError(`${entries} co-occurrence entries and ${vocabSize} words × ${dim} need ${(end / 2 ** 30).toFixed(1)} GiB, over the 4 GiB a WebAssembly memory holds; use --max-vocab, a higher --min-count or a smaller --window`);
   }
   return l;

@@ -5,12 +5,13 @@
  */
 import * as os from 'os';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
+import type { Worker } from 'worker_threads';
 import { checkPositive, checkPositiveIntegers, withDefaults } from '../../options';
 import { TokenizerName, readSentences } from '../corpus';
 import { KeyedVectors } from '../keyed-vectors';
 import { Vocabulary, buildVocabulary } from '../vocab';
-import { sharedMemory } from '../word2vec/kernel';
+import { sharedMemory } from '../../wasm';
+import { startWorker } from '../../worker-thread';
 import { countCooccurrences } from './cooccurrences';
 import { buildEntries, countEntries, entryViews } from './entries';
 import { GloVeLayout, gloveKernelModule, gloveLayout, instantiateGloVeKernel } from './kernel';
@@ -136,7 +137,7 @@ async function runEpochs(shared: SharedParameters, count: number, o: Required<Pi
   const workers: Worker[] = [];
   for (let t = 0; t < threads; t++) {
     const data: TrainingWorkerData = { ...shared, from: Math.floor((count * t) / threads), to: Math.floor((count * (t + 1)) / threads), learningRate: o.learningRate, seed: deriveSeed(o.seed, 2, t) };
-    workers.push(startWorker(data));
+    workers.push(startWorker(path.join(__dirname, `worker${path.extname(__filename)}`), data));
   }
   try {
     const costs: number[] = [];
@@ -166,15 +167,6 @@ function runEpoch(worker: Worker, epoch: number): Promise<number> {
     worker.once('error', fail);
     worker.postMessage(epoch satisfies EpochMessage);
   });
-}
-
-/** Runs worker.js from dist/, or worker.ts through ts-node when running from the sources (tests, scripts). */
-function startWorker(workerData: TrainingWorkerData): Worker {
-  const file = path.join(__dirname, `worker${path.extname(__filename)}`);
-  if (file.endsWith('.ts')) {
-    return new Worker(`require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(file)});`, { eval: true, workerData });
-  }
-  return new Worker(file, { workerData });
 }
 
 /** W + W~ without the biases: GloVe's usual output (glove.c --model 2). */

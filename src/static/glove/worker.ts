@@ -4,7 +4,7 @@
  * glove.c's threads do).
  */
 import { parentPort, workerData } from 'worker_threads';
-import type { WasmMemory, WasmModule } from '../word2vec/kernel';
+import type { WasmMemory, WasmModule } from '../../wasm';
 import { GloVeLayout, instantiateGloVeKernel } from './kernel';
 import { deriveSeed } from '../../random';
 

@@ -3,13 +3,14 @@
  * over a shared WebAssembly memory (the model, tables and encoded corpus), lock-free as word2vec.c.
  */
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import { InputError } from '../../errors';
 import { TokenizerName, readSentences } from '../corpus';
 import { KeyedVectors } from '../keyed-vectors';
 import { Vocabulary, buildVocabulary } from '../vocab';
 import { ResolvedOptions, Word2VecOptions, resolveOptions } from './args';
-import { WasmMemory, WasmModule, kernelModule, sharedMemory } from './kernel';
+import { sharedMemory, WasmMemory, WasmModule } from '../../wasm';
+import { startWorker } from '../../worker-thread';
+import { kernelModule } from './kernel';
 import { Layout, computeLayout } from './layout';
 import { cumulativeTable, expTable, huffmanTree, keepProbabilities, sampleInts } from './tables';
 import { seededRandom } from '../../random';
@@ -156,12 +157,7 @@ function chunkBoundaries(starts: Int32Array): Int32Array {
 }
 
 function runWorker(data: WorkerData): Promise<void> {
-  // From the TypeScript sources (tests, ts-node scripts) the worker needs ts-node to load.
-  const ts = path.extname(__filename) === '.ts';
-  const worker = new Worker(path.join(__dirname, `worker${ts ? '.ts' : '.js'}`), {
-    workerData: data,
-    execArgv: ts ? ['--require', 'ts-node/register/transpile-only'] : [],
-  });
+  const worker = startWorker(path.join(__dirname, `worker${path.extname(__filename)}`), data);
   return new Promise((resolve, reject) => {
     let done = false;
     worker.on('message', () => (done = true));

@@ -7,7 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../files';
 import { datasetName, renderCharts, reportCharts, RenderedChart, writePngs } from './charts';
-import type { ComparisonReport, EmbeddingScores, LayerContextuality } from './report-types';
+import { downstreamSection } from './downstream';
+import { downstreamCharts } from './downstream-charts';
+import { chartFigure, Column, count, escapeHtml, fixed, highlightedTable, isNum, MISSING, percent } from './html-parts';
+import type { ComparisonReport, EmbeddingScores, LayerContextuality } from './types';
 
 export interface WriteReportOptions {
   /** Write DIR/<chart>.png files (default true). */
@@ -28,36 +31,18 @@ export interface WrittenReport {
 export async function writeReport(report: ComparisonReport, outDir: string, opts: WriteReportOptions = {}): Promise<WrittenReport> {
   fs.mkdirSync(outDir, { recursive: true });
   const json = path.join(outDir, 'report.json');
-  writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
-  const charts = await renderCharts(reportCharts(report));
+  writeFileAtomic(json, `${JSON.stringify(report, null, 2)}
+`);
+  const charts = await renderCharts([...reportCharts(report), ...downstreamCharts(report)]);
   const html = path.join(outDir, 'index.html');
   writeFileAtomic(html, renderHtml(report, charts));
   const png = opts.png === false ? { written: [] as string[], skipped: 'not asked for' } : writePngs(charts, outDir);
   return { json, html, pngs: png.written, pngSkipped: png.skipped, charts: charts.map((c) => c.name) };
 }
 
-/** Text made safe for HTML element content and attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-const MISSING = '<span class="na">–</span>';
-const fixed = (x: unknown, digits = 3) => (isNum(x) ? x.toFixed(digits) : MISSING);
-const percent = (x: unknown) => (isNum(x) ? `${(100 * x).toFixed(1)}%` : MISSING);
-const count = (x: unknown) => (isNum(x) ? x.toLocaleString('en-US') : MISSING);
-
-interface Column {
-  head: string;
-  title?: string;
-  cell(e: EmbeddingScores): string;
-  /** For highlighting the best value of the column. */
-  value?(e: EmbeddingScores): number | undefined;
-}
-
-function scoreColumns(report: ComparisonReport): Column[] {
+function scoreColumns(report: ComparisonReport): Column<EmbeddingScores>[] {
   const datasets = [...new Set([...report.datasets.wordsim, ...report.embeddings.flatMap((e) => e.wordsim.map((w) => w.dataset))])];
-  const cols: Column[] = [
+  const cols: Column<EmbeddingScores>[] = [
     { head: 'Embedding', cell: (e) => `<th scope="row">${escapeHtml(e.name)}</th>` },
     { head: 'Kind', cell: (e) => `<td><span class="kind kind-${escapeHtml(e.kind)}">${escapeHtml(e.kind)}</span></td>` },
     { head: 'Layer', cell: (e) => `<td class="num">${e.layer === undefined ? MISSING : escapeHtml(e.layer)}</td>` },
@@ -80,31 +65,6 @@ function scoreColumns(report: ComparisonReport): Column[] {
     );
   }
   return cols;
-}
-
-function scoresTable(report: ComparisonReport): string {
-  const cols = scoreColumns(report);
-  const best = cols.map((c) => {
-    if (!c.value || report.embeddings.length < 2) return undefined;
-    const vals = report.embeddings.map((e) => c.value!(e)).filter(isNum);
-    return vals.length > 0 ? Math.max(...vals) : undefined;
-  });
-  const rows = report.embeddings.map((e) => {
-    const cells = cols.map((c, i) => {
-      const html = c.cell(e);
-      const v = c.value?.(e);
-      return best[i] !== undefined && v === best[i] ? html.replace('<td class="num">', '<td class="num best">') : html;
-    });
-    return `<tr>${cells.join('')}</tr>`;
-  });
-  const head = cols.map((c) => `<th scope="col"${c.title ? ` title="${escapeHtml(c.title)}"` : ''}>${c.head}</th>`).join('');
-  return `<div class="scroll"><table class="scores"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
-}
-
-function chartFigure(chart: RenderedChart | undefined, caption: string): string {
-  if (!chart) return '';
-  const svg = chart.svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(chart.title)}" `);
-  return `<figure class="chart" id="chart-${escapeHtml(chart.name)}">${svg}<figcaption>${caption}</figcaption></figure>`;
 }
 
 function contextualityTable(rows: LayerContextuality[]): string {
@@ -174,7 +134,8 @@ td.dim, .dim { color: #777; }
 td.best { font-weight: 700; background: #eef5ea; }
 .na { color: #aaa; }
 .kind { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; color: white; }
-.kind-static { background: #4c78a8; } .kind-distilled { background: #f58518; } .kind-isolated { background: #54a24b; }
+.kind-static { background: #4c78a8; } .kind-distilled { background: #f58518; } .kind-isolated { background: #54a24b; } .kind-contextual { background: #e45756; }
+.sd { color: #777; font-size: 12px; }
 figure.chart { margin: 12px 0; }
 figure.chart svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: #666; font-size: 12px; max-width: 760px; margin-top: 4px; }
@@ -196,13 +157,15 @@ export function renderHtml(report: ComparisonReport, charts: RenderedChart[]): s
   if (report.corpus) meta.push(`<li>Corpus: <b>${escapeHtml(report.corpus)}</b></li>`);
   for (const ws of report.datasets.wordsim) meta.push(`<li>Word similarity: <b>${escapeHtml(datasetName(ws))}</b></li>`);
   if (report.datasets.analogy) meta.push(`<li>Analogies: <b>${escapeHtml(datasetName(report.datasets.analogy))}</b></li>`);
+  for (const ds of report.datasets.classify ?? []) meta.push(`<li>Classification: <b>${escapeHtml(datasetName(ds))}</b></li>`);
+  for (const ds of report.datasets.wsd ?? []) meta.push(`<li>Word senses: <b>${escapeHtml(datasetName(ds))}</b></li>`);
   meta.push(`<li>Created: ${escapeHtml(report.created)}</li>`);
 
   const sections: string[] = [];
   if (report.embeddings.length > 0) {
     sections.push(`<section id="scores"><h2>Scores</h2>
 <p class="dim">Word similarity: Spearman correlation of cosine similarity with the human scores (pairs with a word out of the vocabulary skipped and counted as OOV). Analogies: accuracy over the questions with every word in the vocabulary, by 3CosAdd and 3CosMul. The best value of each column is highlighted.</p>
-${scoresTable(report)}
+${highlightedTable(report.embeddings, scoreColumns(report), 'scores')}
 ${chartFigure(chart('scores'), 'One panel per score; bars coloured by how the vectors were obtained (static: trained or pretrained; distilled: the mean of a word’s contextual vectors over the corpus; isolated: the word run through the model alone).')}
 </section>`);
   }
@@ -215,6 +178,8 @@ ${contextualityTable(report.contextuality)}
   }
   const poly = polysemySection(report, chart('polysemy'));
   if (poly) sections.push(poly);
+  const downstream = downstreamSection(report, charts);
+  if (downstream) sections.push(downstream);
   const nn = neighboursSection(report);
   if (nn) sections.push(nn);
 

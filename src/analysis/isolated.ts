@@ -7,7 +7,8 @@ import { contextualize, ContextualOptions } from '../contextual/contextualize';
 import { ContextualModel } from '../contextual/model';
 import { poolWords, WordPooling, wordPoolingDim } from '../pooling/words';
 import { KeyedVectors } from '../static/keyed-vectors';
-import { LayerSelection, LayerVectors, selectLayers } from './word-states';
+import { LayerSelection, selectLayers } from '../contextual/layers';
+import { LayerVectors } from './word-states';
 
 export interface IsolatedOptions extends ContextualOptions {
   layers?: LayerSelection;

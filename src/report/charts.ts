@@ -12,7 +12,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Worker } from 'worker_threads';
-import type { ComparisonReport, EmbeddingKind } from './report-types';
+import { writeFileAtomic } from '../files';
+import type { ComparisonReport, EmbeddingKind } from './types';
 
 /** A Vega-Lite specification (JSON). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -31,7 +32,7 @@ export interface RenderedChart extends ChartSpec {
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 /** Shared look: white background, quiet axes, the page's font. */
-const CONFIG = {
+export const CONFIG = {
   background: 'white',
   font: FONT,
   view: { stroke: '#ddd' },
@@ -41,7 +42,7 @@ const CONFIG = {
   title: { fontSize: 14, fontWeight: 'normal', anchor: 'start' },
 };
 
-const KIND_COLOURS: Record<EmbeddingKind, string> = { static: '#4c78a8', distilled: '#f58518', isolated: '#54a24b' };
+export const KIND_COLOURS: Record<EmbeddingKind, string> = { static: '#4c78a8', distilled: '#f58518', isolated: '#54a24b' };
 
 /** One bar per embedding and score: Spearman per word-similarity dataset, 3CosAdd and 3CosMul accuracy. */
 export function scoresChart(report: ComparisonReport): ChartSpec | undefined {
@@ -304,7 +305,7 @@ export function writePngs(charts: RenderedChart[], outDir: string, opts: { scale
       font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
     });
     const file = path.join(outDir, `${chart.name}.png`);
-    fs.writeFileSync(file, resvg.render().asPng());
+    writeFileAtomic(file, resvg.render().asPng());
     written.push(file);
   }
   return { written };

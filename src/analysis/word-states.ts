@@ -5,15 +5,11 @@
  * vocabulary can match a Word2Vec or GloVe one.
  */
 import { contextualize, ContextualOptions } from '../contextual/contextualize';
-import { exposeLayers, parseLayers } from '../contextual/layers';
 import { ContextualModel } from '../contextual/model';
 import { poolWords, WordPooling, wordPoolingDim } from '../pooling/words';
 import { corpusFiles, getTokenizer, readLines, TokenizerName } from '../static/corpus';
 import { KeyedVectors } from '../static/keyed-vectors';
 import { segmentWords } from '../text/words';
-
-/** `-1`, a comma list such as `0,6,12`, `all` (see parseLayers), or hidden-state indices (negative from the end). */
-export type LayerSelection = string | number | number[];
 
 /** Static vectors taken from one hidden state (0 = embeddings, L = last). */
 export interface LayerVectors {
@@ -28,13 +24,6 @@ export const WORD_SPLITTERS: readonly WordSplitter[] = ['bert', 'default', 'whit
 export interface WordStateOptions extends ContextualOptions {
   wordPooling?: WordPooling;
   tokenizer?: WordSplitter;
-}
-
-/** Resolves `layers` and makes the model's encoder return those hidden states, in that order. */
-export async function selectLayers(model: ContextualModel, layers: LayerSelection = '-1'): Promise<number[]> {
-  const indices = parseLayers(Array.isArray(layers) ? layers.join(',') : layers, model.numLayers);
-  await exposeLayers(model, indices);
-  return indices;
 }
 
 /** The words of a line as `tokenizer` splits it; the same words `sentenceWords` gives vectors to. */

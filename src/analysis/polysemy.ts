@@ -5,17 +5,41 @@
  * (its mean over these sentences, or a distilled one) on the same axes, and the word's nearest
  * neighbours in static embeddings show which sense those settle on.
  */
-import * as fs from 'fs';
 import { ContextualOptions } from '../contextual/contextualize';
 import { ContextualModel } from '../contextual/model';
 import { InputError, UsageError } from '../errors';
 import { KeyedVectors } from '../static/keyed-vectors';
 import { segmentWords } from '../text/words';
 import { kmeans, purity } from './kmeans';
-import { nearestNeighbours } from './neighbours';
+import { nearestNeighbours } from '../eval/neighbours';
+import { readLabelledSentences } from '../eval/probe/datasets';
 import { pca2d } from './pca';
-import { PolysemyProbe } from './report-types';
-import { selectLayers, sentenceWords } from './word-states';
+import { selectLayers } from '../contextual/layers';
+import { sentenceWords } from './word-states';
+
+/** One occurrence of the probed word, projected to 2-D. */
+export interface PolysemyPoint {
+  sentence: string;
+  label: string;
+  cluster: number;
+  x: number;
+  y: number;
+}
+
+export interface PolysemyProbe {
+  word: string;
+  layer: number;
+  labels: string[];
+  points: PolysemyPoint[];
+  /** Cluster purity against the labels (k-means with k = number of labels). */
+  purity: number;
+  /** How the projection was made: 'pca' or 'umap'. */
+  projection: string;
+  /** The word's distilled (mean contextual) vector in the same projection. */
+  centroid?: { x: number; y: number };
+  /** Where the word stands in each static embedding: its nearest neighbours. */
+  staticNeighbours: { embedding: string; neighbours: { word: string; similarity: number }[] }[];
+}
 
 export interface PolysemyOptions extends ContextualOptions {
   word: string;
@@ -29,26 +53,11 @@ export interface PolysemyOptions extends ContextualOptions {
   topn?: number;
 }
 
-/** `sentence<TAB>label` lines; blank lines and lines starting with '#' are skipped. */
-function readSenses(file: string): { sentence: string; label: string; line: number }[] {
-  if (!fs.existsSync(file)) throw new InputError(`${file}: no such file`);
-  const out: { sentence: string; label: string; line: number }[] = [];
-  fs.readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
-    const text = raw.replace(/\r$/, '');
-    if (text.trim() === '' || text.startsWith('#')) return;
-    const tab = text.lastIndexOf('\t');
-    const label = text.slice(tab + 1).trim();
-    if (tab < 0 || label === '') throw new InputError(`${file}:${i + 1}: expected "sentence<TAB>label"`);
-    out.push({ sentence: text.slice(0, tab), label, line: i + 1 });
-  });
-  return out;
-}
-
 /** Leaves the model's encoder on the probed layer. */
 export async function probePolysemy(model: ContextualModel, sensesFile: string, options: PolysemyOptions): Promise<PolysemyProbe> {
   const target = segmentWords(options.word, model.tokenizer.normalization).normalized;
   if (target.length !== 1) throw new UsageError(`the probed word must be one word as BERT splits text; ${JSON.stringify(options.word)} is ${target.length}`);
-  const entries = readSenses(sensesFile);
+  const entries = readLabelledSentences(sensesFile);
   const labels = [...new Set(entries.map((e) => e.label))];
   const [layer] = await selectLayers(model, [options.layer ?? -1]);
   const vectors: Float32Array[] = [];

@@ -8,7 +8,8 @@
 import { ContextualModel } from '../contextual/model';
 import { KeyedVectors } from '../static/keyed-vectors';
 import { vocabularyFromCounts } from '../static/vocab';
-import { corpusLines, LayerSelection, LayerVectors, selectLayers, sentenceWords, wordSplitter, WordStateOptions } from './word-states';
+import { LayerSelection, selectLayers } from '../contextual/layers';
+import { corpusLines, LayerVectors, sentenceWords, wordSplitter, WordStateOptions } from './word-states';
 
 export interface DistillOptions extends WordStateOptions {
   layers?: LayerSelection;

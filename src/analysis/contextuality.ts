@@ -9,10 +9,32 @@ import { ContextualOptions } from '../contextual/contextualize';
 import { ContextualModel } from '../contextual/model';
 import { InputError } from '../errors';
 import { seededRandom } from '../random';
-import { LayerContextuality } from './report-types';
 import { gramMatrix, topEigenpairs } from './pca';
-import { corpusLines, LayerSelection, selectLayers, sentenceWords, wordSplitter } from './word-states';
+import { LayerSelection, selectLayers } from '../contextual/layers';
+import { corpusLines, sentenceWords, wordSplitter } from './word-states';
 
+/** Ethayarajh (2019) measures for one hidden state, over words occurring in many contexts. */
+export interface LayerContextuality {
+  layer: number;
+  /** Mean cosine between a word's vectors in different contexts, averaged over words. */
+  selfSimilarity: number;
+  /** Mean cosine between each word's vector and its sentence's mean vector. */
+  intraSentenceSimilarity: number;
+  /** Share of the variance of a word's vectors explained by their first principal component. */
+  maxExplainableVariance: number;
+  /** Mean cosine between vectors of random token pairs: the baseline the measures are adjusted by. */
+  anisotropy: number;
+  adjustedSelfSimilarity: number;
+  adjustedIntraSentenceSimilarity: number;
+  /** The baseline of the variance: the maximum explainable variance of the random token vectors. */
+  varianceBaseline?: number;
+  adjustedMaxExplainableVariance: number;
+  /** Words and sentences the figures are averaged over. */
+  words: number;
+  sentences: number;
+}
+
+/** One occurrence of the probed word, projected to 2-D. */
 function unitRows(rows: ArrayLike<number>[]): Float64Array[] {
   return rows.map((r) => {
     let n = 0;
