@@ -2,25 +2,16 @@
  * `ctxembed embed` as a user runs it: node bin/ctxembed.js (dist/, built by the global setup).
  * Rows and vectors are checked against Transformers.js run directly on the same model.
  */
-import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readNpy } from '../src/store/npy';
+import { cli, readJsonl } from './cli';
 import { fixtureModel, ROOT, tmpDir } from './fixtures';
 import { maxAbsDiff } from './reference-bert';
 import { HfModel, loadHf } from './transformers-ref';
 
-const BIN = path.join(ROOT, 'bin', 'ctxembed.js');
 const TINY = fixtureModel('tiny');
-
-/** Runs the CLI from `cwd` (the filesystem root by default; every path passed is absolute). */
-function cli(args: string[], cwd = '/'): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60000 });
-}
-
-function readJsonl(file: string): any[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
-}
 
 const TEXT_A = 'The river bank flooded.\nUnbelievably, naïve café owners in 東京 stayed open!\n';
 const TEXT_B = 'Second file: tokenization of embeddings.';
@@ -139,7 +130,7 @@ test('--help and embed --help', () => {
 test('runs from the repository as working directory too (relative input path)', () => {
   const out = tmpDir('cli-cwd');
   const rel = path.relative(ROOT, path.join(input, 'sub', 'b.txt'));
-  const r = cli(['embed', rel, '--model', TINY, '--out', out], ROOT);
+  const r = cli(['embed', rel, '--model', TINY, '--out', out], { cwd: ROOT });
   // Regression: f79483f's model.ts resolved local folders against the working directory.
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/finished: 1 done/) });
   expect(readJsonl(path.join(out, 'embeddings.jsonl')).map((x) => x.text)).toEqual(hf.ids(TEXT_B).slice(1, -1).map((id) => vocab[id]));

@@ -1,7 +1,9 @@
 /** The CLI as a user runs it: `node bin/ctxembed.js` in its own process (dist/, built by the global setup). */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn, SpawnOptions, spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT } from './fixtures';
+import { readManifest } from '../src/store/manifest';
+import { ROOT, tmpDir } from './fixtures';
 
 export const BIN = path.join(ROOT, 'bin', 'ctxembed.js');
 
@@ -45,4 +47,63 @@ export function startCtxembed(args: string[], opts: CliOptions = {}): { child: C
 /** The lines a run wrote to a stream, without the empty last one. */
 export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.length > 0);
+}
+
+/** Runs the CLI to the end from `cwd` (the filesystem root by default: pass absolute paths). */
+export function cli(args: string[], options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? '/', encoding: 'utf8', timeout: options.timeout ?? 120000, env: options.env ?? process.env });
+}
+
+/** Starts the CLI and returns at once. */
+export function startCli(args: string[], options: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd: '/', stdio: ['ignore', 'ignore', 'pipe'], ...options });
+}
+
+/** The exit code of a started CLI, once it ends. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.on('close', (code) => resolve(code))));
+}
+
+/** stderr of a started CLI, collected as it comes. */
+export function collectStderr(child: ChildProcess): { text: string } {
+  const out = { text: '' };
+  child.stderr?.on('data', (d) => (out.text += d));
+  return out;
+}
+
+export function readJsonl(file: string): any[] {
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+}
+
+const SENTENCES = ['The river bank was muddy after the rain.', 'She deposited money at the bank.', 'Unbelievable tokenization happens here!', 'A quiet evening.'];
+
+/** A folder of `n` small documents with known content, in two subfolders (`even/`, `odd/`). */
+export function makeDocs(n: number): string {
+  const dir = tmpDir('docs');
+  for (let i = 0; i < n; i++) {
+    const sub = path.join(dir, i % 2 ? 'odd' : 'even');
+    fs.mkdirSync(sub, { recursive: true });
+    const text = Array.from({ length: 1 + (i % 5) }, (_, k) => SENTENCES[(i + k) % SENTENCES.length]).join(' ');
+    fs.writeFileSync(path.join(sub, `doc ${String(i).padStart(3, '0')}.txt`), `${text}\n`);
+  }
+  return dir;
+}
+
+/** Sends `signal` to a running `ctxembed embed` once its manifest counts `files` files. */
+export function signalAfterCommits(child: ChildProcess, out: string, signal: NodeJS.Signals, files = 3): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      let m = null;
+      try {
+        m = fs.existsSync(path.join(out, 'manifest.json')) ? readManifest(out) : null;
+      } catch {
+        // read while being replaced: try again
+      }
+      if ((m && Object.keys(m.files).length >= files) || child.exitCode !== null) {
+        clearInterval(poll);
+        child.kill(signal);
+        resolve();
+      }
+    }, 5);
+  });
 }
