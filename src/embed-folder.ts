@@ -10,6 +10,8 @@ import * as path from 'path';
 import { ContextualModel } from './contextual/model';
 import { EmbedOptions, embedDocuments, prepareModel } from './embed';
 import { UsageError } from './errors';
+import { ensureWritableFolder } from './files';
+import { lockFolder } from './store/lock';
 import { FileEntry, Manifest, MANIFEST_FILE, optionsDiffer, readManifest, writeManifest } from './store/manifest';
 import { OutputFormat } from './store/rows';
 import { EMPTY_SINK, openSink, sinkFiles } from './store/writers';
@@ -84,7 +86,6 @@ function modelRevision(model: ContextualModel): string {
 
 export async function embedFolder(paths: string[], model: ContextualModel, options: EmbedFolderOptions): Promise<EmbedSummary> {
   const began = Date.now();
-  const format = options.format ?? 'jsonl';
   if (options.fallbackEncoding) {
     try {
       new TextDecoder(options.fallbackEncoding);
@@ -92,9 +93,21 @@ export async function embedFolder(paths: string[], model: ContextualModel, optio
       throw new UsageError(`--fallback-encoding ${options.fallbackEncoding}: not an encoding this Node.js knows (try windows-1252, iso-8859-2, shift_jis)`);
     }
   }
-  const files = listSources(paths, options);
   const out = options.out;
-  fs.mkdirSync(out, { recursive: true });
+  ensureWritableFolder(out);
+  const lock = lockFolder(out);
+  try {
+    return await embedLocked(paths, model, options, began);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The run, once it holds the lock on its output folder. */
+async function embedLocked(paths: string[], model: ContextualModel, options: EmbedFolderOptions, began: number): Promise<EmbedSummary> {
+  const out = options.out;
+  const format = options.format ?? 'jsonl';
+  const files = listSources(paths, options);
 
   const fresh: Manifest = {
     tool: 'ctxembed',
