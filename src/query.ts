@@ -9,6 +9,7 @@ import { InputError, UsageError } from './errors';
 import { Manifest, readManifest } from './store/manifest';
 import { EmbeddingRow, Level } from './store/rows';
 import { scanRows } from './store/scan';
+import { checkOutputs } from './store/verify';
 
 export interface IndexQueryOptions extends Omit<ModelOptions, 'model' | 'dtype'> {
   k?: number;
@@ -37,6 +38,7 @@ export async function queryIndex(dir: string, text: string, options: IndexQueryO
   const manifest = readManifest(dir);
   if (!manifest) throw new InputError(`${dir}: no manifest.json; make the index with ctxembed embed --out ${dir}`);
   const level = searchLevel(manifest, dir, options.level);
+  checkOutputs(dir, manifest, `run the embed command again with --overwrite to rebuild the index`);
   const k = options.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw new UsageError(`--k must be a positive integer, got ${k}`);
   const o = manifest.options as Record<string, any>;

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import { ContextualModel, loadContextualModel } from '../src/contextual/model';
 import { embedFolder } from '../src/embed-folder';
 import { queryIndex } from '../src/query';
-import { fixtureModel, ROOT, tmpDir } from './fixtures';
+import { cli } from './cli';
+import { fixtureModel, tmpDir } from './fixtures';
 
 let model: ContextualModel;
 beforeAll(async () => {
@@ -43,7 +43,6 @@ test.each(['jsonl', 'npy'] as const)('the planted sentence comes first (%s), wit
 test('the CLI prints the hits; a token-only index is a clear error', () => {
   const docs = corpus();
   const out = tmpDir('query-cli');
-  const cli = (args: string[]) => spawnSync('node', [path.join(ROOT, 'bin', 'ctxembed.js'), ...args], { encoding: 'utf8' });
   expect(cli(['embed', docs, '--model', fixtureModel('tiny'), '--level', 'sentence', '--out', out, '--quiet']).status).toBe(0);
   const r = cli(['query', '--index', out, PLANTED, '--k', '2']);
   expect(r.status).toBe(0);
@@ -55,4 +54,20 @@ test('the CLI prints the hits; a token-only index is a clear error', () => {
   const bad = cli(['query', '--index', tokensOnly, 'x']);
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/holds token rows; query searches sentence or document rows/);
+});
+
+test.each([
+  ['npy', 'vectors.npy', 'cut short', (f: string) => fs.truncateSync(f, fs.statSync(f).size - 64)],
+  ['npy', 'meta.jsonl', 'missing', (f: string) => fs.rmSync(f)],
+  ['jsonl', 'embeddings.jsonl', 'cut short', (f: string) => fs.truncateSync(f, fs.statSync(f).size - 10)],
+] as const)('query checks the index against its manifest first (%s: %s %s): one line, exit 1', (format, name, _how, damage) => {
+  const out = tmpDir('query-damaged');
+  expect(cli(['embed', corpus(), '--model', fixtureModel('tiny'), '--level', 'sentence', '--format', format, '--out', out, '--quiet']).status).toBe(0);
+  damage(path.join(out, name));
+  const r = cli(['query', '--index', out, PLANTED]);
+  expect(r.status).toBe(1);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^ctxembed: ${path.join(out, name)}: .*no longer matches its manifest; run the embed command again with --overwrite`));
 });

@@ -1,0 +1,66 @@
+/**
+ * Resuming checks the output folder against its manifest first: a file deleted or cut short is
+ * refused with one line and left as it is (never padded); bytes past the last commit are cut off.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { cli, makeDocs } from './cli';
+import { fixtureModel, tmpDir } from './fixtures';
+
+const TINY = fixtureModel('tiny');
+const embedArgs = (dir: string, out: string, format: string) => ['embed', dir, '--model', TINY, '--level', 'sentence', '--format', format, '--out', out, '--quiet'];
+
+let docs: string;
+const finished: Record<string, string> = {};
+beforeAll(() => {
+  docs = makeDocs(12);
+  for (const format of ['jsonl', 'npy']) {
+    finished[format] = tmpDir(`resume-${format}`);
+    expect(cli(embedArgs(docs, finished[format], format)).status).toBe(0);
+  }
+});
+
+/** A copy of a finished output folder. */
+function copyOf(format: string): string {
+  const out = tmpDir('resume-copy');
+  fs.cpSync(finished[format], out, { recursive: true });
+  return out;
+}
+
+const damages: [string, string, string, (file: string) => void][] = [
+  ['npy', 'vectors.npy', 'deleted', (f) => fs.rmSync(f)],
+  ['npy', 'vectors.npy', 'truncated', (f) => fs.truncateSync(f, fs.statSync(f).size - 200)],
+  ['npy', 'meta.jsonl', 'deleted', (f) => fs.rmSync(f)],
+  ['npy', 'meta.jsonl', 'truncated', (f) => fs.truncateSync(f, fs.statSync(f).size - 30)],
+  ['jsonl', 'embeddings.jsonl', 'deleted', (f) => fs.rmSync(f)],
+  ['jsonl', 'embeddings.jsonl', 'truncated', (f) => fs.truncateSync(f, fs.statSync(f).size - 30)],
+  ['jsonl', 'embeddings.jsonl', 'cut to the same length with NUL bytes', (f) => fs.writeFileSync(f, Buffer.concat([fs.readFileSync(f).subarray(0, 1000), Buffer.alloc(fs.statSync(f).size - 1000)]))],
+];
+
+test.each(damages)('%s: %s %s is refused with one line and left as it is', (format, name, _how, damage) => {
+  const out = copyOf(format);
+  const file = path.join(out, name);
+  damage(file);
+  const before = fs.existsSync(file) ? fs.readFileSync(file) : null;
+  const r = cli(embedArgs(docs, out, format));
+  expect(r.status).toBe(1);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^ctxembed: ${file}: .*so the folder no longer matches its manifest; start over with --overwrite`));
+  expect(fs.existsSync(file) ? fs.readFileSync(file) : null).toEqual(before);
+  // --overwrite starts over and gives the finished run's files again
+  expect(cli([...embedArgs(docs, out, format), '--overwrite']).status).toBe(0);
+  for (const f of fs.readdirSync(finished[format]).filter((x) => x !== 'manifest.json')) {
+    expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(finished[format], f)));
+  }
+});
+
+test('bytes past the last commit (a killed run) are cut off', () => {
+  const out = copyOf('npy');
+  fs.appendFileSync(path.join(out, 'meta.jsonl'), '{"source":"half a row');
+  fs.appendFileSync(path.join(out, 'vectors.npy'), Buffer.alloc(100, 7));
+  const r = cli(embedArgs(docs, out, 'npy'));
+  expect(r.status).toBe(0);
+  expect(r.stderr).toMatch(/0 done, 12 already done/);
+  for (const f of ['meta.jsonl', 'vectors.npy']) expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(finished.npy, f)));
+});
