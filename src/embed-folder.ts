@@ -9,11 +9,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ContextualModel } from './contextual/model';
 import { EmbedOptions, embedDocuments, prepareModel } from './embed';
-import { UsageError } from './errors';
+import { OutputError, UsageError } from './errors';
 import { ensureWritableFolder } from './files';
 import { lockFolder } from './store/lock';
 import { FileEntry, Manifest, MANIFEST_FILE, optionsDiffer, readManifest, writeManifest } from './store/manifest';
 import { OutputFormat } from './store/rows';
+import { checkOutputs } from './store/verify';
 import { EMPTY_SINK, openSink, sinkFiles } from './store/writers';
 import { readDocument } from './text/readers';
 import { listSources, SourceFilter } from './text/sources';
@@ -118,15 +119,16 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
     files: {},
     updated: '',
   };
-  let manifest = options.overwrite ? null : readManifest(out);
-  if (manifest) {
-    const differ = optionsDiffer({ model: manifest.model, ...manifest.options }, { model: fresh.model, ...fresh.options });
+  const found = options.overwrite ? null : readManifest(out);
+  if (found) {
+    const differ = optionsDiffer({ model: found.model, ...found.options }, { model: fresh.model, ...fresh.options });
     if (differ) throw new UsageError(`${out} holds embeddings made with other settings (${differ}): use --overwrite to start over, or another --out`);
+    checkOutputs(out, found, 'start over with --overwrite (or restore the file)');
   } else {
     for (const f of [MANIFEST_FILE, ...sinkFiles('jsonl'), ...sinkFiles('npy')]) fs.rmSync(path.join(out, f), { force: true });
-    manifest = fresh;
   }
-  const m = manifest;
+  /** The manifest as it is on disk (or will be at the first commit). */
+  let m: Manifest = found ?? fresh;
   await prepareModel(model, options);
   const sink = openSink(out, format, m.committed);
 
@@ -155,13 +157,13 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
     progress.files++;
     progress.bytes += size;
   };
-  /** Outputs synced up to the boundary, then the manifest that counts them. */
+  /** Outputs synced up to the boundary, then the manifest that counts them; `m` is what is on disk. */
   const commit = () => {
     sink.sync();
-    m.committed = boundary;
-    for (const [source, entry] of pending) m.files[source] = entry;
+    const next: Manifest = { ...m, committed: boundary, files: { ...m.files, ...Object.fromEntries(pending) } };
+    writeManifest(out, next);
+    m = next;
     pending = [];
-    writeManifest(out, m);
   };
 
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -227,8 +229,16 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
     }
     // Rows of a file cut off by a stop are not committed: the next run cuts them off and redoes that file.
     commit();
-  } finally {
     sink.close();
+  } catch (err) {
+    // Whatever failed (a full disk, the model), the outputs go back to the last commit, readable and as the manifest says.
+    try {
+      sink.rollback(m.committed);
+    } catch {
+      // the first error says more
+    }
+    if (err instanceof OutputError) throw new OutputError(`${err.message}; ${out} is kept as of its last commit (${m.committed.rows} rows): ${/disk full/.test(err.message) ? 'make room and ' : ''}run the same command again to resume`);
+    throw err;
   }
   summary.stopped ||= options.shouldStop?.() ?? false;
   summary.rows = m.committed.rows;
