@@ -17,7 +17,7 @@ import { OutputFormat } from './store/rows';
 import { checkOutputs } from './store/verify';
 import { EMPTY_SINK, openSink, sinkFiles } from './store/writers';
 import { readDocument } from './text/readers';
-import { listSources, SourceFilter } from './text/sources';
+import { checkUniqueSources, listSources, SourceFilter } from './text/sources';
 
 export interface EmbedFolderOptions extends EmbedOptions, SourceFilter {
   out: string;
@@ -108,7 +108,9 @@ export async function embedFolder(paths: string[], model: ContextualModel, optio
 async function embedLocked(paths: string[], model: ContextualModel, options: EmbedFolderOptions, began: number): Promise<EmbedSummary> {
   const out = options.out;
   const format = options.format ?? 'jsonl';
-  const files = listSources(paths, options);
+  // An output folder inside an input is not an input: a rerun would embed its own outputs.
+  const files = listSources(paths, { ...options, skipFolders: [out] });
+  checkUniqueSources(files);
 
   const fresh: Manifest = {
     tool: 'ctxembed',
@@ -170,10 +172,14 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
   const docs = function* () {
     for (let i = 0; i < files.length; i++) {
       if (options.shouldStop?.()) return;
-      const { path: file, source } = files[i];
+      const { path: file, source, special } = files[i];
       const size = sizes[i];
       let bytes: Buffer;
       try {
+        if (special) {
+          settle(source, { size, status: 'skipped', reason: `not a regular file: ${special}` }, size);
+          continue;
+        }
         if (size > maxBytes) {
           settle(source, { size, status: 'skipped', reason: `${(size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit (--max-file-size)` }, size);
           continue;
