@@ -9,7 +9,8 @@ const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 0x01, 0x00]);
 /** Magic, length field and the padded header dict: room for any row count. */
 export const NPY_HEADER_BYTES = 128;
 
-function header(rows: number, dim: number): Buffer {
+/** The 128-byte header of a float32 [rows, dim] file. */
+export function npyHeader(rows: number, dim: number): Buffer {
   const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${dim}), }`;
   const padded = dict.padEnd(NPY_HEADER_BYTES - MAGIC.length - 2 - 1, ' ') + '\n';
   const buf = Buffer.alloc(NPY_HEADER_BYTES);
@@ -71,7 +72,7 @@ export function readNpy(file: string): NpyMatrix {
 }
 
 /** Buffered rows are written once they reach this many bytes, so a large file's rows never pile up in memory. */
-export const FLUSH_BYTES = 4 << 20;
+export const FLUSH_BYTES = 1 << 20;
 
 export class NpyAppender {
   private fd: number;
@@ -83,7 +84,7 @@ export class NpyAppender {
   constructor(private readonly file: string, readonly dim: number, keepRows = 0) {
     this.fd = openKeeping(file, keepRows > 0 ? NPY_HEADER_BYTES + keepRows * dim * 4 : 0);
     this._rows = keepRows;
-    writeAll(this.fd, header(keepRows, dim), 0, file);
+    writeAll(this.fd, npyHeader(keepRows, dim), 0, file);
   }
 
   get rows(): number {
@@ -105,7 +106,7 @@ export class NpyAppender {
     this._rows += this.pendingRows;
     this.pending = [];
     this.pendingRows = 0;
-    writeAll(this.fd, header(this._rows, this.dim), 0, this.file);
+    writeAll(this.fd, npyHeader(this._rows, this.dim), 0, this.file);
   }
 
   sync(): void {
@@ -118,7 +119,7 @@ export class NpyAppender {
     this.pendingRows = 0;
     this._rows = rows;
     cutBack(this.fd, this.file, NPY_HEADER_BYTES + rows * this.dim * 4);
-    writeAll(this.fd, header(rows, this.dim), 0, this.file);
+    writeAll(this.fd, npyHeader(rows, this.dim), 0, this.file);
     this.sync();
     fs.closeSync(this.fd);
   }
