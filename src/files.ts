@@ -125,7 +125,7 @@ export function ensureWritableFile(file: string): void {
   if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) throw new OutputError(`${file} is a folder; name a file to write`);
 }
 
-function syncFolder(dir: string): void {
+export function syncFolder(dir: string): void {
   // The rename is durable once the folder's entry is; some file systems refuse fsync on a folder.
   let fd: number | undefined;
   try {

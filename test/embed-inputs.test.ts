@@ -89,3 +89,17 @@ test('a file 1,500 folders deep is listed and embedded without delay', () => {
   const rows = readJsonl(path.join(out, 'embeddings.jsonl'));
   expect(rows.map((x) => [x.source, x.text])).toEqual([[`${'d/'.repeat(1500)}deep.txt`, 'four little tokens here']]);
 });
+
+test('a .jsonl file with bad lines: those lines are left out, counted and reported; the rest is embedded', () => {
+  const dir = tmpDir('jsonl');
+  fs.writeFileSync(path.join(dir, 'records.jsonl'), ['{"text": "First record."}', '{"text": "Second', '{"title": "no text field"}', '{"text": "Third record."}', ''].join('\n'));
+  fs.writeFileSync(path.join(dir, 'all-bad.jsonl'), '{oops\n');
+  const out = tmpDir('jsonl-out');
+  const r = cli(['embed', dir, '--model', TINY, '--level', 'sentence', '--out', out, '--quiet']);
+  expect(r.status).toBe(0);
+  expect(r.stderr).toContain('ctxembed: records.jsonl: 2 bad lines left out (line 2: invalid JSON: ');
+  expect(r.stderr).toMatch(/ctxembed: skipped all-bad\.jsonl: no usable line \(1 bad; line 1: invalid JSON: /);
+  expect(r.stderr).toMatch(/^2 bad lines of \.jsonl files left out/m);
+  expect(readJsonl(path.join(out, 'embeddings.jsonl')).map((x) => x.text)).toEqual(['First record.', 'Third record.']);
+  expect(readManifest(out)!.files['records.jsonl']).toMatchObject({ status: 'done', badLines: 2 });
+});

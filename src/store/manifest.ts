@@ -21,6 +21,8 @@ export interface FileEntry {
   reason?: string;
   /** Rows [first, end) of this file in the outputs. */
   rows?: [number, number];
+  /** Lines of a .jsonl file left out (invalid JSON or no text field); `reason` names the first. */
+  badLines?: number;
 }
 
 export interface Manifest {
