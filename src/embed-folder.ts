@@ -15,7 +15,7 @@ import { OutputError, UsageError } from './errors';
 import { ensureWritableFolder } from './files';
 import { dropRows, finishSync } from './store/compact';
 import { lockFolder } from './store/lock';
-import { FileEntry, Manifest, MANIFEST_FILE, optionsDiffer, readManifest, writeManifest } from './store/manifest';
+import { FileEntry, Manifest, MANIFEST_FILE, modelSha256, optionsDiffer, readManifest, writeManifest } from './store/manifest';
 import { EmbeddingRow, OutputFormat } from './store/rows';
 import { checkOutputs } from './store/verify';
 import { EMPTY_SINK, openSink, sinkFiles } from './store/writers';
@@ -174,10 +174,12 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
   const files = listSources(paths, { ...options, skipFolders: [out] });
   checkUniqueSources(files);
 
+  const sha256 = modelSha256(model.onnxPath);
   const fresh: Manifest = {
     tool: 'ctxembed',
     version: 1,
     model: { id: model.id, revision: modelRevision(model), dtype: model.dtype },
+    modelSha256: sha256,
     options: vectorOptions(options, model),
     committed: EMPTY_SINK,
     files: {},
@@ -187,12 +189,13 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
   if (found) {
     const differ = optionsDiffer({ model: found.model, ...found.options }, { model: fresh.model, ...fresh.options });
     if (differ) throw new UsageError(`${out} holds embeddings made with other settings (${differ}): use --overwrite to start over, or another --out`);
+    if (found.modelSha256 && sha256 && found.modelSha256 !== sha256) throw new UsageError(`${out} holds embeddings made with other model files (${model.id} changed since): use --overwrite to start over, or another --out`);
     checkOutputs(out, found, 'start over with --overwrite (or restore the file)');
   } else {
     for (const f of [MANIFEST_FILE, ...sinkFiles('jsonl'), ...sinkFiles('npy')]) fs.rmSync(path.join(out, f), { force: true });
   }
   /** The manifest as it is on disk (or will be at the first commit). */
-  let m: Manifest = found ?? fresh;
+  let m: Manifest = found ? { ...found, modelSha256: found.modelSha256 ?? sha256 } : fresh;
 
   const summary: EmbedSummary = { files: files.length, done: 0, alreadyDone: 0, skipped: 0, failed: 0, changed: 0, gone: 0, dropped: 0, badLines: 0, rows: 0, tokens: 0, seconds: 0, stopped: false };
   // Files changed or gone since an earlier run: reported; with --sync, their rows dropped first.

@@ -71,3 +71,24 @@ test.each([
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(new RegExp(`^ctxembed: ${path.join(out, name)}: .*no longer matches its manifest; run the embed command again with --overwrite`));
 });
+
+test('query --model: a moved model folder is used once its files match the sha256 the index records; another model is refused', () => {
+  const root = tmpDir('query-moved');
+  const moved = path.join(root, 'bert');
+  fs.cpSync(fixtureModel('tiny'), moved, { recursive: true });
+  const out = tmpDir('query-moved-index');
+  expect(cli(['embed', corpus(), '--model', moved, '--level', 'sentence', '--out', out, '--quiet']).status).toBe(0);
+  const expected = cli(['query', '--index', out, PLANTED, '--k', '2', '--json']);
+  expect(expected.status).toBe(0);
+  fs.renameSync(moved, path.join(root, 'elsewhere'));
+  const lost = cli(['query', '--index', out, PLANTED]);
+  expect(lost.status).toBe(2);
+  expect(lost.stderr).toContain(moved);
+  const found = cli(['query', '--index', out, PLANTED, '--k', '2', '--json', '--model', path.join(root, 'elsewhere')]);
+  expect(found.status).toBe(0);
+  expect(JSON.parse(found.stdout)).toEqual(JSON.parse(expected.stdout));
+  const other = cli(['query', '--index', out, PLANTED, '--model', fixtureModel('tiny-small-vocab')]);
+  expect(other.status).toBe(2);
+  expect(other.stderr.trim().split('\n')).toHaveLength(1);
+  expect(other.stderr).toMatch(new RegExp(`^ctxembed: ${fixtureModel('tiny-small-vocab')} is not the model ${out} was made with \\(its files' sha256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… recorded for ${moved}\\)`));
+});
