@@ -329,13 +329,14 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
         }
         settle(source, entry, size - counted);
         firstRow = sink.rows;
-        if (Date.now() - lastCommit >= commitMs) {
-          commit();
-          lastCommit = Date.now();
-        }
       } else if (step.rows.length > 0) {
         progressWithin(step.doc, step.rows[step.rows.length - 1]);
         options.onProgress?.(progress);
+      }
+      // Also while a large file runs: what was completed before it is kept.
+      if (pending.length > 0 && Date.now() - lastCommit >= commitMs) {
+        commit();
+        lastCommit = Date.now();
       }
       if (options.shouldStop?.()) {
         summary.stopped = true;

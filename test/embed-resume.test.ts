@@ -4,7 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { cli, makeDocs } from './cli';
+import { readManifest } from '../src/store/manifest';
+import { cli, exited, makeDocs, signalAfterCommits, startCli } from './cli';
 import { fixtureModel, tmpDir } from './fixtures';
 
 const TINY = fixtureModel('tiny');
@@ -63,4 +64,24 @@ test('bytes past the last commit (a killed run) are cut off', () => {
   expect(r.status).toBe(0);
   expect(r.stderr).toMatch(/0 done, 12 already done/);
   for (const f of ['meta.jsonl', 'vectors.npy']) expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(finished.npy, f)));
+});
+
+test('while a large file runs, the files done before it are committed: kill -9 then resume gives the rows of a clean run', async () => {
+  const dir = tmpDir('resume-large');
+  for (const name of ['a.txt', 'b.txt', 'c.txt']) fs.writeFileSync(path.join(dir, name), `Small file ${name}. Two sentences.`);
+  const pool = ['The river rose overnight.', 'Officials said roads were closed!', 'Would the bridge hold?'];
+  fs.writeFileSync(path.join(dir, 'z-large.txt'), Array.from({ length: 8000 }, (_, i) => pool[i % 3]).join(' '));
+  const args = (out: string) => embedArgs(dir, out, 'npy');
+  const clean = tmpDir('resume-large-clean');
+  expect(cli(args(clean)).status).toBe(0);
+  const out = tmpDir('resume-large-killed');
+  const child = startCli(args(out));
+  // killed once the small files are committed, while the large one is still being embedded
+  await signalAfterCommits(child, out, 'SIGKILL', 3);
+  await exited(child);
+  const m = readManifest(out)!;
+  expect(Object.keys(m.files).sort()).toEqual(['a.txt', 'b.txt', 'c.txt']);
+  const resumed = cli(args(out));
+  expect(resumed.stderr).toMatch(/finished: 1 done, 3 already done/);
+  for (const f of ['meta.jsonl', 'vectors.npy']) expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(clean, f)));
 });
