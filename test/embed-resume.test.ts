@@ -70,8 +70,8 @@ test('while a large file runs, the files done before it are committed: kill -9 t
   const dir = tmpDir('resume-large');
   for (const name of ['a.txt', 'b.txt', 'c.txt']) fs.writeFileSync(path.join(dir, name), `Small file ${name}. Two sentences.`);
   const pool = ['The river rose overnight.', 'Officials said roads were closed!', 'Would the bridge hold?'];
-  fs.writeFileSync(path.join(dir, 'z-large.txt'), Array.from({ length: 8000 }, (_, i) => pool[i % 3]).join(' '));
-  const args = (out: string) => embedArgs(dir, out, 'npy');
+  fs.writeFileSync(path.join(dir, 'z-large.txt'), Array.from({ length: 15000 }, (_, i) => pool[i % 3]).join(' '));
+  const args = (out: string) => [...embedArgs(dir, out, 'npy'), '--commit-seconds', '0.5'];
   const clean = tmpDir('resume-large-clean');
   expect(cli(args(clean)).status).toBe(0);
   const out = tmpDir('resume-large-killed');
