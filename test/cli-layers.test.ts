@@ -1,7 +1,7 @@
 /** `--layers -4,-3,-2,-1` as the README writes it (a value starting with '-'), for every command that takes --layers. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { cli, readJsonl } from './cli';
+import { ctxembed, readJsonl } from './cli';
 import { FIXTURES_DIR, fixtureModel, tmpDir } from './fixtures';
 
 const TINY = fixtureModel('tiny');
@@ -12,9 +12,9 @@ test('embed --layers -3,-2,-1 gives the rows of --layers=-3,-2,-1', () => {
   fs.writeFileSync(doc, 'Unbelievable tokenization of the river bank.');
   const spaced = tmpDir('layers-spaced');
   const joined = tmpDir('layers-joined');
-  const r = cli(['embed', doc, '--model', TINY, '--level', 'word', '--layers', '-3,-2,-1', '--layer-agg', 'concat', '--out', spaced, '--quiet']);
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^finished: 1 done/) });
-  expect(cli(['embed', doc, '--model', TINY, '--level', 'word', '--layers=-3,-2,-1', '--layer-agg', 'concat', '--out', joined, '--quiet']).status).toBe(0);
+  const r = ctxembed(['embed', doc, '--model', TINY, '--level', 'word', '--layers', '-3,-2,-1', '--layer-agg', 'concat', '--out', spaced, '--quiet']);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/^finished: 1 done/) });
+  expect(ctxembed(['embed', doc, '--model', TINY, '--level', 'word', '--layers=-3,-2,-1', '--layer-agg', 'concat', '--out', joined, '--quiet']).code).toBe(0);
   const rows = readJsonl(path.join(spaced, 'embeddings.jsonl'));
   expect(rows.map((x) => x.text)).toEqual(['Unbelievable', 'tokenization', 'of', 'the', 'river', 'bank', '.']);
   // three layers of 32 values, concatenated
@@ -25,16 +25,16 @@ test('embed --layers -3,-2,-1 gives the rows of --layers=-3,-2,-1', () => {
 
 test('distill --layers -2,-1 writes one file per layer', () => {
   const out = path.join(tmpDir('layers-distill'), 'v.vec');
-  const r = cli(['distill', '--model', TINY, '--corpus', F('corpus.txt'), '--layers', '-2,-1', '--min-count', '3', '--out', out]);
+  const r = ctxembed(['distill', '--model', TINY, '--corpus', F('corpus.txt'), '--layers', '-2,-1', '--min-count', '3', '--out', out]);
   expect(r.stderr).not.toMatch(/Unknown argument/);
-  expect(r.status).toBe(0);
+  expect(r.code).toBe(0);
   for (const layer of [1, 2]) expect(fs.readFileSync(out.replace(/\.vec$/, `.L${layer}.vec`), 'utf8')).toMatch(/^\d+ 32\n/);
 });
 
 test('compare --layers -2,-1 compares those layers', () => {
   const out = tmpDir('layers-compare');
-  const r = cli(['compare', '--model', TINY, '--corpus', F('corpus.txt'), '--wordsim', F('wordsim.txt'), '--layers', '-2,-1', '--min-count', '3', '--max-contexts', '5', '--no-png', '--quiet', '--out', out]);
+  const r = ctxembed(['compare', '--model', TINY, '--corpus', F('corpus.txt'), '--wordsim', F('wordsim.txt'), '--layers', '-2,-1', '--min-count', '3', '--max-contexts', '5', '--no-png', '--quiet', '--out', out]);
   expect(r.stderr).not.toMatch(/Unknown argument/);
-  expect(r.status).toBe(0);
+  expect(r.code).toBe(0);
   expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).model.layers).toEqual([1, 2]);
 });

@@ -1,5 +1,5 @@
 /** The CLI as a user runs it: `node bin/ctxembed.js` in its own process (dist/, built by the global setup). */
-import { ChildProcess, spawn, SpawnOptions, spawnSync, SpawnSyncReturns } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readManifest } from '../src/store/manifest';
@@ -49,30 +49,28 @@ export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.length > 0);
 }
 
-/** Runs the CLI to the end from `cwd` (the filesystem root by default: pass absolute paths). */
-export function cli(args: string[], options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? '/', encoding: 'utf8', timeout: options.timeout ?? 120000, env: options.env ?? process.env });
-}
-
-/** Starts the CLI and returns at once. */
-export function startCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: '/', stdio: ['ignore', 'ignore', 'pipe'], ...options });
-}
-
-/** The exit code of a started CLI, once it ends. */
-export function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.on('close', (code) => resolve(code))));
-}
-
-/** stderr of a started CLI, collected as it comes. */
-export function collectStderr(child: ChildProcess): { text: string } {
-  const out = { text: '' };
-  child.stderr?.on('data', (d) => (out.text += d));
-  return out;
-}
-
 export function readJsonl(file: string): any[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+  return lines(fs.readFileSync(file, 'utf8')).map((l) => JSON.parse(l));
+}
+
+/**
+ * Checks, by hand, that the files of an output folder hold exactly the rows its manifest commits
+ * (vectors.npy: the 128-byte header and rows x dim floats; the line files: the committed bytes,
+ * one line per row) and returns how many.
+ */
+export function expectExactlyCommitted(out: string): number {
+  const m = readManifest(out)!;
+  const { rows, dim, bytes } = m.committed;
+  const lineFile = m.options.format === 'npy' ? 'meta.jsonl' : 'embeddings.jsonl';
+  const text = fs.readFileSync(path.join(out, lineFile));
+  expect(text.length).toBe(bytes[lineFile]);
+  expect(lines(text.toString('utf8'))).toHaveLength(rows);
+  if (m.options.format === 'npy') {
+    const npy = fs.readFileSync(path.join(out, 'vectors.npy'));
+    expect(npy.length).toBe(128 + rows * dim * 4);
+    expect(npy.toString('latin1', 10, 128)).toContain(`'shape': (${rows}, ${dim})`);
+  }
+  return rows;
 }
 
 const SENTENCES = ['The river bank was muddy after the rain.', 'She deposited money at the bank.', 'Unbelievable tokenization happens here!', 'A quiet evening.'];

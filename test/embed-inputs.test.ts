@@ -1,14 +1,14 @@
 /** What `ctxembed embed` is given: names shared by two inputs, FIFOs, the output folder inside an input, very deep folders. */
-import { spawnSync } from 'child_process';
+import {  spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readManifest } from '../src/store/manifest';
-import { cli, readJsonl } from './cli';
+import { ctxembed, readJsonl } from './cli';
 import { fixtureModel, tmpDir } from './fixtures';
 
 const TINY = fixtureModel('tiny');
 const embed = (inputs: string[], out: string, extra: string[] = [], timeout?: number) =>
-  cli(['embed', ...inputs, '--model', TINY, '--level', 'document', '--out', out, '--quiet', ...extra], { timeout });
+  ctxembed(['embed', ...inputs, '--model', TINY, '--level', 'document', '--out', out, '--quiet', ...extra], { timeout });
 
 test('the same name in two inputs: each folder\'s files are prefixed with its name, all embedded', () => {
   const root = tmpDir('names');
@@ -19,7 +19,7 @@ test('the same name in two inputs: each folder\'s files are prefixed with its na
   }
   const out = tmpDir('names-out');
   const r = embed([path.join(root, 'colA'), path.join(root, 'colB')], out);
-  expect(r.status).toBe(0);
+  expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/finished: 4 done/);
   const rows = readJsonl(path.join(out, 'embeddings.jsonl'));
   expect(rows.map((x) => [x.source, x.text])).toEqual([
@@ -42,7 +42,7 @@ test('two inputs of the same name are refused with one line', () => {
   }
   const out = tmpDir('names-same-out');
   const r = embed([path.join(root, 'a', 'docs'), path.join(root, 'b', 'docs')], out);
-  expect(r.status).toBe(1);
+  expect(r.code).toBe(1);
   expect(r.stderr.trim()).toBe(`ctxembed: ${path.join(root, 'a', 'docs', 'x.txt')} and ${path.join(root, 'b', 'docs', 'x.txt')} would both be named docs/x.txt in the outputs: give inputs with different names, or embed them into separate --out folders`);
   expect(fs.readdirSync(out)).toEqual([]);
 });
@@ -59,7 +59,7 @@ test('a FIFO among the inputs is reported as skipped and never opened', () => {
   spawnSync('mkfifo', [lone]);
   const out = tmpDir('fifo-out');
   const r = embed([dir, lone], out, [], 30000);
-  expect(r.status).toBe(0);
+  expect(r.code).toBe(0);
   expect(r.stderr).toContain(`ctxembed: skipped ${path.basename(dir)}/pipe: not a regular file: a FIFO (named pipe)`);
   expect(r.stderr).toContain('ctxembed: skipped given-pipe: not a regular file: a FIFO (named pipe)');
   expect(r.stderr).toMatch(/finished: 1 done, 2 skipped/);
@@ -85,7 +85,7 @@ test('a file 1,500 folders deep is listed and embedded without delay', () => {
   const out = tmpDir('deep-out');
   // A guard, not a measurement (scripts/bench-deep-folders.ts measures): listing took 70 s when it resolved every folder's real path component by component.
   const r = embed([root], out, [], 30000);
-  expect(r.status).toBe(0);
+  expect(r.code).toBe(0);
   const rows = readJsonl(path.join(out, 'embeddings.jsonl'));
   expect(rows.map((x) => [x.source, x.text])).toEqual([[`${'d/'.repeat(1500)}deep.txt`, 'four little tokens here']]);
 });
@@ -95,8 +95,8 @@ test('a .jsonl file with bad lines: those lines are left out, counted and report
   fs.writeFileSync(path.join(dir, 'records.jsonl'), ['{"text": "First record."}', '{"text": "Second', '{"title": "no text field"}', '{"text": "Third record."}', ''].join('\n'));
   fs.writeFileSync(path.join(dir, 'all-bad.jsonl'), '{oops\n');
   const out = tmpDir('jsonl-out');
-  const r = cli(['embed', dir, '--model', TINY, '--level', 'sentence', '--out', out, '--quiet']);
-  expect(r.status).toBe(0);
+  const r = ctxembed(['embed', dir, '--model', TINY, '--level', 'sentence', '--out', out, '--quiet']);
+  expect(r.code).toBe(0);
   expect(r.stderr).toContain('ctxembed: records.jsonl: 2 bad lines left out (line 2: invalid JSON: ');
   expect(r.stderr).toMatch(/ctxembed: skipped all-bad\.jsonl: no usable line \(1 bad; line 1: invalid JSON: /);
   expect(r.stderr).toMatch(/^2 bad lines of \.jsonl files left out/m);

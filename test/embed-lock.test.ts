@@ -1,9 +1,9 @@
 /** One writer per output folder: a second run is refused with one line; a lock left by a killed run is taken over. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readManifest } from '../src/store/manifest';
+import {  readManifest } from '../src/store/manifest';
 import { readNpy } from '../src/store/npy';
-import { cli, collectStderr, exited, makeDocs, readJsonl, signalAfterCommits, startCli } from './cli';
+import { ctxembed, makeDocs, readJsonl, signalAfterCommits, startCtxembed } from './cli';
 import { fixtureModel, tmpDir } from './fixtures';
 
 const TINY = fixtureModel('tiny');
@@ -14,26 +14,26 @@ test('a second run into a folder in use is refused with one line; the first comp
   const b = tmpDir('lock-b');
   for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(b, `other ${i}.txt`), `Another writer's document number ${i}.`);
   const out = tmpDir('lock-out');
-  const first = startCli(embedArgs(a, out));
-  const firstErr = collectStderr(first);
+  const { child: first, done: firstDone } = startCtxembed(embedArgs(a, out));
   // Paused after its first commit, so that it surely still runs when the second starts.
   await signalAfterCommits(first, out, 'SIGSTOP', 1);
-  const second = cli(embedArgs(b, out));
+  const second = ctxembed(embedArgs(b, out));
   first.kill('SIGCONT');
-  expect(second.status).toBe(1);
+  expect(second.code).toBe(1);
   const lines = second.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(new RegExp(`^ctxembed: ${out} is in use by another run \\(pid ${first.pid} on `));
-  expect(await exited(first)).toBe(0);
-  expect(firstErr.text).toMatch(/finished: 150 done/);
+  const firstRun = await firstDone;
+  expect(firstRun.code).toBe(0);
+  expect(firstRun.stderr).toMatch(/finished: 150 done/);
   const m = readManifest(out)!;
   expect(Object.keys(m.files)).toHaveLength(150);
   expect(readJsonl(path.join(out, 'meta.jsonl'))).toHaveLength(m.committed.rows);
   expect(readNpy(path.join(out, 'vectors.npy')).rows).toBe(m.committed.rows);
   expect(fs.existsSync(path.join(out, '.lock'))).toBe(false);
   // once the first is done, the second may run
-  const after = cli(embedArgs(b, out));
-  expect(after.status).toBe(0);
+  const after = ctxembed(embedArgs(b, out));
+  expect(after.code).toBe(0);
   expect(after.stderr).toMatch(/finished: 20 done/);
   expect(Object.keys(readManifest(out)!.files)).toHaveLength(170);
 });
@@ -41,15 +41,15 @@ test('a second run into a folder in use is refused with one line; the first comp
 test('the lock of a run killed with kill -9 is stale: the next run takes it over and completes the outputs', async () => {
   const dir = makeDocs(120);
   const clean = tmpDir('lock-clean');
-  expect(cli(embedArgs(dir, clean)).status).toBe(0);
+  expect(ctxembed(embedArgs(dir, clean)).code).toBe(0);
   const out = tmpDir('lock-killed');
-  const child = startCli(embedArgs(dir, out));
+  const { child, done } = startCtxembed(embedArgs(dir, out));
   await signalAfterCommits(child, out, 'SIGKILL');
-  await exited(child);
+  await done;
   const lock = JSON.parse(fs.readFileSync(path.join(out, '.lock'), 'utf8'));
   expect(lock.pid).toBe(child.pid);
-  const resumed = cli(embedArgs(dir, out));
-  expect(resumed.status).toBe(0);
+  const resumed = ctxembed(embedArgs(dir, out));
+  expect(resumed.code).toBe(0);
   expect(fs.readFileSync(path.join(out, 'meta.jsonl'), 'utf8')).toBe(fs.readFileSync(path.join(clean, 'meta.jsonl'), 'utf8'));
   expect(Buffer.compare(fs.readFileSync(path.join(out, 'vectors.npy')), fs.readFileSync(path.join(clean, 'vectors.npy')))).toBe(0);
   expect(fs.existsSync(path.join(out, '.lock'))).toBe(false);
@@ -59,8 +59,8 @@ test('a lock held on another host is never taken over', () => {
   const dir = makeDocs(2);
   const out = tmpDir('lock-host');
   fs.writeFileSync(path.join(out, '.lock'), JSON.stringify({ pid: 1, host: 'elsewhere', since: '2024-01-01T00:00:00.000Z', command: 'ctxembed embed x' }));
-  const r = cli(embedArgs(dir, out));
-  expect(r.status).toBe(1);
+  const r = ctxembed(embedArgs(dir, out));
+  expect(r.code).toBe(1);
   expect(r.stderr.trim()).toBe(`ctxembed: ${out} is in use by another run (pid 1 on elsewhere, since 2024-01-01T00:00:00.000Z: ctxembed embed x); wait for it to end, or remove ${path.join(out, '.lock')} if that run is gone`);
   expect(fs.readdirSync(out).sort()).toEqual(['.lock']);
 });

@@ -3,10 +3,10 @@
  * `script`, skipped where it is missing), and a large file streamed: progress and rows on disk
  * while it is still being embedded.
  */
-import { spawnSync } from 'child_process';
+import {  spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BIN, startCli, exited } from './cli';
+import { BIN, ctxembed, startCtxembed } from './cli';
 import { fixtureModel, tmpDir } from './fixtures';
 import { screen } from './terminal';
 
@@ -14,10 +14,10 @@ const TINY = fixtureModel('tiny');
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 /** Runs the CLI on a pseudo-terminal; what it wrote there. */
-function onTerminal(args: string[]): { status: number | null; output: string } {
+function onTerminal(args: string[]): { code: number | null; output: string } {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 120000, env: { ...process.env, COLUMNS: '200' } });
-  return { status: r.status, output: r.stdout };
+  return { code: r.status, output: r.stdout };
 }
 
 /** One line of `count` sentences, no line break. */
@@ -33,7 +33,7 @@ test('on a terminal the bar leaves the screen to the summary, also when files ar
   fs.writeFileSync(path.join(dir, 'doc3b.bin'), Buffer.from([0, 1, 2, 3]));
   const out = tmpDir('tty-out');
   const r = onTerminal(['embed', dir, '--model', TINY, '--level', 'sentence', '--out', out]);
-  expect(r.status).toBe(0);
+  expect(r.code).toBe(0);
   const shown = screen(r.output);
   expect(shown).toEqual(['ctxembed: skipped doc3b.bin: binary file (NUL byte at offset 0)', expect.stringMatching(/^finished: 8 done, 1 skipped, 0 failed of 9 files/)]);
 });
@@ -44,19 +44,19 @@ test('one large file: the bar moves inside it, and its rows reach the disk befor
   oneLineFile(file, 12000);
   if (hasScript) {
     const r = onTerminal(['embed', file, '--model', TINY, '--level', 'sentence', '--format', 'npy', '--out', tmpDir('large-tty')]);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const shares = [...r.output.matchAll(/ (\d+)% \| [\d.]+\/[\d.]+ MB \| 0\/1 files/g)].map((m) => Number(m[1]));
     expect(shares.some((p) => p > 10 && p < 90)).toBe(true);
   } else console.warn('skipping the terminal half: util-linux script (a pseudo-terminal) is not available');
 
   const out = tmpDir('large-out');
-  const child = startCli(['embed', file, '--model', TINY, '--level', 'sentence', '--format', 'npy', '--out', out, '--quiet', '--batch-tokens', '256']);
+  const { child, done } = startCtxembed(['embed', file, '--model', TINY, '--level', 'sentence', '--format', 'npy', '--out', out, '--quiet', '--batch-tokens', '256']);
   let rowsBeforeDone = 0;
   const poll = setInterval(() => {
     const meta = path.join(out, 'meta.jsonl');
     if (!fs.existsSync(path.join(out, 'manifest.json')) && fs.existsSync(meta)) rowsBeforeDone = Math.max(rowsBeforeDone, fs.statSync(meta).size);
   }, 10);
-  expect(await exited(child)).toBe(0);
+  expect((await done).code).toBe(0);
   clearInterval(poll);
   expect(rowsBeforeDone).toBeGreaterThan(0);
   const meta = fs.readFileSync(path.join(out, 'meta.jsonl'), 'utf8').trim().split('\n');

@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readManifest } from '../src/store/manifest';
-import { cli, exited, makeDocs, signalAfterCommits, startCli } from './cli';
+import {  readManifest } from '../src/store/manifest';
+import { ctxembed, makeDocs, signalAfterCommits, startCtxembed } from './cli';
 import { fixtureModel, tmpDir } from './fixtures';
 
 const TINY = fixtureModel('tiny');
@@ -17,7 +17,7 @@ beforeAll(() => {
   docs = makeDocs(12);
   for (const format of ['jsonl', 'npy']) {
     finished[format] = tmpDir(`resume-${format}`);
-    expect(cli(embedArgs(docs, finished[format], format)).status).toBe(0);
+    expect(ctxembed(embedArgs(docs, finished[format], format)).code).toBe(0);
   }
 });
 
@@ -43,14 +43,14 @@ test.each(damages)('%s: %s %s is refused with one line and left as it is', (form
   const file = path.join(out, name);
   damage(file);
   const before = fs.existsSync(file) ? fs.readFileSync(file) : null;
-  const r = cli(embedArgs(docs, out, format));
-  expect(r.status).toBe(1);
+  const r = ctxembed(embedArgs(docs, out, format));
+  expect(r.code).toBe(1);
   const lines = r.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(new RegExp(`^ctxembed: ${file}: .*so the folder no longer matches its manifest; start over with --overwrite`));
   expect(fs.existsSync(file) ? fs.readFileSync(file) : null).toEqual(before);
   // --overwrite starts over and gives the finished run's files again
-  expect(cli([...embedArgs(docs, out, format), '--overwrite']).status).toBe(0);
+  expect(ctxembed([...embedArgs(docs, out, format), '--overwrite']).code).toBe(0);
   for (const f of fs.readdirSync(finished[format]).filter((x) => x !== 'manifest.json')) {
     expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(finished[format], f)));
   }
@@ -60,8 +60,8 @@ test('bytes past the last commit (a killed run) are cut off', () => {
   const out = copyOf('npy');
   fs.appendFileSync(path.join(out, 'meta.jsonl'), '{"source":"half a row');
   fs.appendFileSync(path.join(out, 'vectors.npy'), Buffer.alloc(100, 7));
-  const r = cli(embedArgs(docs, out, 'npy'));
-  expect(r.status).toBe(0);
+  const r = ctxembed(embedArgs(docs, out, 'npy'));
+  expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/0 done, 12 already done/);
   for (const f of ['meta.jsonl', 'vectors.npy']) expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(finished.npy, f)));
 });
@@ -73,15 +73,15 @@ test('while a large file runs, the files done before it are committed: kill -9 t
   fs.writeFileSync(path.join(dir, 'z-large.txt'), Array.from({ length: 15000 }, (_, i) => pool[i % 3]).join(' '));
   const args = (out: string) => [...embedArgs(dir, out, 'npy'), '--commit-seconds', '0.5'];
   const clean = tmpDir('resume-large-clean');
-  expect(cli(args(clean)).status).toBe(0);
+  expect(ctxembed(args(clean)).code).toBe(0);
   const out = tmpDir('resume-large-killed');
-  const child = startCli(args(out));
+  const { child, done } = startCtxembed(args(out));
   // killed once the small files are committed, while the large one is still being embedded
   await signalAfterCommits(child, out, 'SIGKILL', 3);
-  await exited(child);
+  await done;
   const m = readManifest(out)!;
   expect(Object.keys(m.files).sort()).toEqual(['a.txt', 'b.txt', 'c.txt']);
-  const resumed = cli(args(out));
+  const resumed = ctxembed(args(out));
   expect(resumed.stderr).toMatch(/finished: 1 done, 3 already done/);
   for (const f of ['meta.jsonl', 'vectors.npy']) expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(clean, f)));
 });
