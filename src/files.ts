@@ -75,6 +75,22 @@ function whyNoFolder(dir: string, err: unknown): string {
   return describeFsError(err, dir);
 }
 
+/** The bytes of `file` in [from, to), a megabyte at a time; each chunk is valid until the next is read. */
+export function* readChunks(file: string, from = 0, to = Infinity): Generator<Buffer> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (let pos = from; pos < to; ) {
+      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
+      if (n <= 0) return;
+      yield buf.subarray(0, n);
+      pos += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Cuts the open `file` back to `length` bytes; a file shorter than that is refused, never padded. */
 export function cutBack(fd: number, file: string, length: number): void {
   const size = fs.fstatSync(fd).size;

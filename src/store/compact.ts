@@ -7,14 +7,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { openKeeping, outputError, syncFd, syncFolder, writeAll } from '../files';
+import { InputError } from '../errors';
+import { openKeeping, outputError, readChunks, syncFd, syncFolder, writeAll } from '../files';
 import { FileEntry, Manifest, MANIFEST_FILE, readManifest, writeManifest } from './manifest';
 import { NPY_HEADER_BYTES, npyHeader } from './npy';
 import { OutputFormat, SinkState } from './rows';
 import { NPY_FILE, sinkFiles } from './writers';
 
 export const SYNC_DIR = '.sync';
-const CHUNK = 1 << 20;
 
 /** Completes or undoes a --sync that was stopped: renames its files into place once its manifest is written, else removes them. */
 export function finishSync(dir: string): void {
@@ -37,37 +37,29 @@ export function finishSync(dir: string): void {
 /** Byte offsets in a line file where each of `rows` (sorted) starts, counting lines up to `bytes`. */
 function lineStarts(file: string, bytes: number, rows: number[]): Map<number, number> {
   const starts = new Map<number, number>([[0, 0]]);
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.alloc(CHUNK);
   let row = 0;
   let want = 0;
-  try {
-    for (let pos = 0; pos < bytes && want < rows.length; ) {
-      const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, bytes - pos), pos);
-      if (n <= 0) break;
-      for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) {
-        row++;
-        while (want < rows.length && rows[want] < row) want++;
-        if (rows[want] === row) starts.set(row, pos + i + 1);
-      }
-      pos += n;
+  let pos = 0;
+  for (const chunk of readChunks(file, 0, bytes)) {
+    for (let i = chunk.indexOf(10); i >= 0 && want < rows.length; i = chunk.indexOf(10, i + 1)) {
+      row++;
+      while (want < rows.length && rows[want] < row) want++;
+      if (rows[want] === row) starts.set(row, pos + i + 1);
     }
-  } finally {
-    fs.closeSync(fd);
+    if (want === rows.length) break;
+    pos += chunk.length;
   }
   return starts;
 }
 
-/** Appends src[from, to) to the open `out`, at `at`; returns where it ends. */
-function copyRange(src: number, from: number, to: number, out: number, at: number, file: string): number {
-  const buf = Buffer.alloc(CHUNK);
-  for (let pos = from; pos < to; ) {
-    const n = fs.readSync(src, buf, 0, Math.min(CHUNK, to - pos), pos);
-    if (n <= 0) throw new Error(`${file}: ended at byte ${pos}, before ${to}`);
-    writeAll(out, buf.subarray(0, n), at, file);
-    at += n;
-    pos += n;
+/** Appends `file`[from, to) to the open `out`, at `at`; returns where it ends. */
+function copyRange(file: string, from: number, to: number, out: number, at: number, outFile: string): number {
+  const end = at + to - from;
+  for (const chunk of readChunks(file, from, to)) {
+    writeAll(out, chunk, at, outFile);
+    at += chunk.length;
   }
+  if (at !== end) throw new InputError(`${file}: ends before byte ${to}`);
   return at;
 }
 
@@ -75,7 +67,6 @@ function copyRange(src: number, from: number, to: number, out: number, at: numbe
 function copyRows(dir: string, staging: string, name: string, committed: SinkState, ranges: [number, number][]): number {
   const from = path.join(dir, name);
   const to = path.join(staging, name);
-  const src = fs.openSync(from, 'r');
   const out = openKeeping(to, 0);
   try {
     let at = 0;
@@ -84,15 +75,14 @@ function copyRows(dir: string, staging: string, name: string, committed: SinkSta
       const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
       writeAll(out, npyHeader(rows, committed.dim), 0, to);
       at = NPY_HEADER_BYTES;
-      for (const [a, b] of ranges) at = copyRange(src, NPY_HEADER_BYTES + a * rowBytes, NPY_HEADER_BYTES + b * rowBytes, out, at, to);
+      for (const [a, b] of ranges) at = copyRange(from, NPY_HEADER_BYTES + a * rowBytes, NPY_HEADER_BYTES + b * rowBytes, out, at, to);
     } else {
       const starts = lineStarts(from, committed.bytes[name] ?? 0, ranges.flat().sort((x, y) => x - y));
-      for (const [a, b] of ranges) at = copyRange(src, starts.get(a)!, starts.get(b)!, out, at, to);
+      for (const [a, b] of ranges) at = copyRange(from, starts.get(a)!, starts.get(b)!, out, at, to);
     }
     syncFd(out, to);
     return at;
   } finally {
-    fs.closeSync(src);
     fs.closeSync(out);
   }
 }

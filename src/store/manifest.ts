@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
-import { writeFileAtomic } from '../files';
+import { readChunks, writeFileAtomic } from '../files';
 import { SinkState } from './rows';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -81,13 +81,7 @@ export function modelSha256(onnxPath: string | null): string | undefined {
   for (const file of [onnxPath, ...MODEL_FILES.map((f) => path.join(folder, f))]) {
     if (!fs.existsSync(file)) continue;
     h.update(`${path.basename(file)}\0`);
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(1 << 20);
-      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-    } finally {
-      fs.closeSync(fd);
-    }
+    for (const chunk of readChunks(file)) h.update(chunk);
   }
   return h.digest('hex');
 }

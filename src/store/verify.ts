@@ -9,29 +9,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
+import { readChunks } from '../files';
 import { Manifest, MANIFEST_FILE } from './manifest';
 import { NPY_HEADER_BYTES, readNpyHeader } from './npy';
 import { OutputFormat } from './rows';
 import { sinkFiles, NPY_FILE } from './writers';
 
-const CHUNK = 1 << 20;
-
 /** Lines in the first `bytes` bytes of `file`, and whether they end with a line break. */
 function countLines(file: string, bytes: number): { lines: number; endsLine: boolean } {
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.alloc(Math.min(CHUNK, Math.max(bytes, 1)));
   let lines = 0;
   let last = -1;
-  try {
-    for (let pos = 0; pos < bytes; ) {
-      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, bytes - pos), pos);
-      if (n <= 0) break;
-      for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
-      last = buf[n - 1];
-      pos += n;
-    }
-  } finally {
-    fs.closeSync(fd);
+  for (const chunk of readChunks(file, 0, bytes)) {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+    last = chunk[chunk.length - 1];
   }
   return { lines, endsLine: last === 10 };
 }

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TextDecoder } from 'util';
 import { convert } from 'html-to-text';
+import { readChunks } from '../files';
 
 /** A text read in pieces, as often as asked (each pass reads the file again); `onRead` hears how many bytes each piece took. */
 export interface TextPieces {
@@ -36,28 +37,11 @@ export interface ReadOptions {
 const HTML = new Set(['.html', '.htm', '.xhtml']);
 const RECORDS = new Set(['.json', '.jsonl', '.ndjson']);
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } }));
-const CHUNK = 1 << 20;
-
-/** The bytes of `file`, CHUNK at a time, at most `limit` of them. */
-function* chunks(file: string, limit = Infinity): Generator<Buffer> {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(CHUNK);
-    for (let pos = 0; pos < limit; ) {
-      const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, limit - pos), pos);
-      if (n <= 0) return;
-      yield buf.subarray(0, n);
-      pos += n;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 /** sha256 of a file's bytes, read in chunks. */
 export function hashFile(file: string): string {
   const h = crypto.createHash('sha256');
-  for (const c of chunks(file)) h.update(c);
+  for (const c of readChunks(file)) h.update(c);
   return h.digest('hex');
 }
 
@@ -94,7 +78,7 @@ function scanFile(file: string, fallback?: string): Scan {
   let blank = true;
   /** The last bytes of the previous chunk from a character start on, to place an invalid byte. */
   let carry = Buffer.alloc(0);
-  for (const chunk of chunks(file)) {
+  for (const chunk of readChunks(file)) {
     h.update(chunk);
     if (bytes === 0) {
       if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) encoding = chunk[0] === 0xff ? 'utf-16le' : 'utf-16be';
@@ -141,7 +125,7 @@ function textPieces(file: string, encoding: string, bytes: number): TextPieces {
   return {
     *pieces(onRead) {
       const decoder = new TextDecoder(encoding);
-      for (const c of chunks(file, bytes)) {
+      for (const c of readChunks(file, 0, bytes)) {
         onRead?.(c.length);
         const piece = decoder.decode(c, { stream: true });
         if (piece) yield piece;
