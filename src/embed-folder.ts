@@ -169,7 +169,7 @@ function sameContent(file: string, entry: FileEntry): boolean {
 async function embedLocked(paths: string[], model: ContextualModel, options: EmbedFolderOptions, began: number): Promise<EmbedSummary> {
   const out = options.out;
   const format = options.format ?? 'jsonl';
-  const levels = new Set(options.levels ?? ['token']);
+  const levels = new Set<string>(options.levels ?? ['token']);
   // An output folder inside an input is not an input: a rerun would embed its own outputs.
   const files = listSources(paths, { ...options, skipFolders: [out] });
   checkUniqueSources(files);
@@ -225,7 +225,7 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
   });
   progress.bytesTotal = sizes.reduce((a, b) => a + b, 0);
   /** Passes over a streamed file: one for token, word and document rows, one for sentences. */
-  const passes = Math.max(1, (['token', 'word', 'document'].some((l) => levels.has(l as never)) ? 1 : 0) + (levels.has('sentence') ? 1 : 0));
+  const passes = Math.max(1, (['token', 'word', 'document'].some((l) => levels.has(l)) ? 1 : 0) + (levels.has('sentence') ? 1 : 0));
 
   /** Entries decided since the last commit; they reach the manifest with the rows they count. */
   let pending: [string, FileEntry][] = [];

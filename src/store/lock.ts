@@ -27,9 +27,9 @@ export interface FolderLock {
 
 /** Locks held by this process, released if it exits without releasing them (process.exit on a second Ctrl-C). */
 const held = new Set<string>();
-process.on('exit', () => {
+const releaseAll = () => {
   for (const file of held) removeIfOwn(file);
-});
+};
 
 function readOwner(file: string): LockOwner | null {
   try {
@@ -43,6 +43,7 @@ function removeIfOwn(file: string): void {
   const owner = readOwner(file);
   if (owner && owner.pid === process.pid && owner.host === os.hostname()) fs.rmSync(file, { force: true });
   held.delete(file);
+  if (held.size === 0) process.off('exit', releaseAll);
 }
 
 function running(pid: number): boolean {
@@ -111,6 +112,7 @@ export function lockFolder(dir: string, command = thisCommand()): FolderLock {
   } finally {
     fs.rmSync(tmp, { force: true });
   }
+  if (held.size === 0) process.once('exit', releaseAll);
   held.add(file);
   return {
     file,
