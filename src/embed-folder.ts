@@ -1,20 +1,26 @@
 /**
  * The batch job: files and folders in, rows with vectors out, resumable. Files stream through
- * the model one after another (memory does not grow with the folder); every second or so the
- * outputs are synced and the manifest records which files are complete. A rerun skips files
- * already done, cuts the outputs back to the last commit and appends the rest.
+ * the model one after another, a large file in pieces (memory grows with neither the folder nor a
+ * file); every second or so the outputs are synced and the manifest records which files are
+ * complete. The output folder is locked for the run. A rerun checks the outputs against the
+ * manifest, cuts them back to the last commit, skips files already done and appends the rest;
+ * files changed or gone since they were embedded are reported, and with `sync` their rows are
+ * dropped and the changed ones embedded again.
  */
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ContextualModel } from './contextual/model';
 import { EmbedOptions, embedDocuments, prepareModel } from './embed';
-import { UsageError } from './errors';
-import { FileEntry, Manifest, MANIFEST_FILE, optionsDiffer, readManifest, writeManifest } from './store/manifest';
-import { OutputFormat } from './store/rows';
+import { OutputError, UsageError } from './errors';
+import { ensureWritableFolder } from './files';
+import { dropRows, finishSync } from './store/compact';
+import { lockFolder } from './store/lock';
+import { FileEntry, Manifest, MANIFEST_FILE, modelSha256, optionsDiffer, readManifest, writeManifest } from './store/manifest';
+import { EmbeddingRow, OutputFormat } from './store/rows';
+import { checkOutputs } from './store/verify';
 import { EMPTY_SINK, openSink, sinkFiles } from './store/writers';
-import { readDocument } from './text/readers';
-import { listSources, SourceFilter } from './text/sources';
+import { BadLines, hashFile, openDocument, TextPieces } from './text/readers';
+import { checkUniqueSources, listSources, SourceFile, SourceFilter } from './text/sources';
 
 export interface EmbedFolderOptions extends EmbedOptions, SourceFilter {
   out: string;
@@ -25,18 +31,31 @@ export interface EmbedFolderOptions extends EmbedOptions, SourceFilter {
   maxFileBytes?: number;
   /** Start over in an output folder made with other options. */
   overwrite?: boolean;
+  /** Drop the rows of files changed or gone since they were embedded, and embed the changed ones again. */
+  sync?: boolean;
   /** Seconds between commits (sync + manifest). */
   commitSeconds?: number;
   /** Checked between steps: when it returns true the run commits and stops. */
   shouldStop?: () => boolean;
   onProgress?: (p: FolderProgress) => void;
-  /** One line per file that is skipped or fails. */
+  /** One line per file that is skipped or fails, or is done with bad lines left out. */
   onFileIssue?: (source: string, entry: FileEntry) => void;
+  /** One line per file embedded in an earlier run that changed or is no longer among the inputs. */
+  onInputChange?: (change: InputChange) => void;
+}
+
+export interface InputChange {
+  source: string;
+  /** `changed`: its bytes differ (or it cannot be read); `gone`: deleted, renamed or filtered out. */
+  kind: 'changed' | 'gone';
+  /** With `sync`: its rows were dropped (and a changed file is embedded again). */
+  dropped: boolean;
 }
 
 export interface FolderProgress {
   files: number;
   filesTotal: number;
+  /** Bytes of the inputs dealt with, also within a file being embedded. */
   bytes: number;
   bytesTotal: number;
   tokens: number;
@@ -50,6 +69,13 @@ export interface EmbedSummary {
   alreadyDone: number;
   skipped: number;
   failed: number;
+  /** Embedded in an earlier run and changed since, or gone from the inputs (rows kept unless `sync`). */
+  changed: number;
+  gone: number;
+  /** Rows dropped by `sync`. */
+  dropped: number;
+  /** Lines of .jsonl files left out. */
+  badLines: number;
   rows: number;
   tokens: number;
   seconds: number;
@@ -84,7 +110,6 @@ function modelRevision(model: ContextualModel): string {
 
 export async function embedFolder(paths: string[], model: ContextualModel, options: EmbedFolderOptions): Promise<EmbedSummary> {
   const began = Date.now();
-  const format = options.format ?? 'jsonl';
   if (options.fallbackEncoding) {
     try {
       new TextDecoder(options.fallbackEncoding);
@@ -92,32 +117,104 @@ export async function embedFolder(paths: string[], model: ContextualModel, optio
       throw new UsageError(`--fallback-encoding ${options.fallbackEncoding}: not an encoding this Node.js knows (try windows-1252, iso-8859-2, shift_jis)`);
     }
   }
-  const files = listSources(paths, options);
   const out = options.out;
-  fs.mkdirSync(out, { recursive: true });
+  ensureWritableFolder(out);
+  const lock = lockFolder(out);
+  try {
+    finishSync(out);
+    return await embedLocked(paths, model, options, began);
+  } finally {
+    lock.release();
+  }
+}
 
+interface Doc {
+  source: string;
+  text: string | TextPieces;
+  size: number;
+  sha256: string;
+  badLines?: BadLines;
+  /** Bytes and characters read so far (over every pass), to turn a row's character offset into a byte count. */
+  bytesRead: number;
+  charsRead: number;
+  /** Bytes of it already counted in the progress. */
+  counted: number;
+}
+
+/** The files of `found` embedded earlier that are no longer among the inputs, and those that changed since (hashing each; with `all` false, none). */
+function inputChanges(found: Manifest, files: SourceFile[], hashAll: boolean): { gone: string[]; changed: Set<string>; unchanged: Set<string> } {
+  const inputs = new Map(files.map((f) => [f.source, f.path]));
+  const gone = Object.keys(found.files).filter((source) => !inputs.has(source));
+  const changed = new Set<string>();
+  const unchanged = new Set<string>();
+  if (hashAll) {
+    for (const [source, entry] of Object.entries(found.files)) {
+      const file = inputs.get(source);
+      if (!file || entry.status !== 'done') continue;
+      (sameContent(file, entry) ? unchanged : changed).add(source);
+    }
+  }
+  return { gone, changed, unchanged };
+}
+
+function sameContent(file: string, entry: FileEntry): boolean {
+  try {
+    return hashFile(file) === entry.sha256;
+  } catch {
+    return false; // unreadable now: not what was embedded
+  }
+}
+
+/** The run, once it holds the lock on its output folder. */
+async function embedLocked(paths: string[], model: ContextualModel, options: EmbedFolderOptions, began: number): Promise<EmbedSummary> {
+  const out = options.out;
+  const format = options.format ?? 'jsonl';
+  const levels = new Set<string>(options.levels ?? ['token']);
+  // An output folder inside an input is not an input: a rerun would embed its own outputs.
+  const files = listSources(paths, { ...options, skipFolders: [out] });
+  checkUniqueSources(files);
+
+  const sha256 = modelSha256(model.onnxPath);
   const fresh: Manifest = {
     tool: 'ctxembed',
     version: 1,
     model: { id: model.id, revision: modelRevision(model), dtype: model.dtype },
+    modelSha256: sha256,
     options: vectorOptions(options, model),
     committed: EMPTY_SINK,
     files: {},
     updated: '',
   };
-  let manifest = options.overwrite ? null : readManifest(out);
-  if (manifest) {
-    const differ = optionsDiffer({ model: manifest.model, ...manifest.options }, { model: fresh.model, ...fresh.options });
+  const found = options.overwrite ? null : readManifest(out);
+  if (found) {
+    const differ = optionsDiffer({ model: found.model, ...found.options }, { model: fresh.model, ...fresh.options });
     if (differ) throw new UsageError(`${out} holds embeddings made with other settings (${differ}): use --overwrite to start over, or another --out`);
+    if (found.modelSha256 && sha256 && found.modelSha256 !== sha256) throw new UsageError(`${out} holds embeddings made with other model files (${model.id} changed since): use --overwrite to start over, or another --out`);
+    checkOutputs(out, found, 'start over with --overwrite (or restore the file)');
   } else {
     for (const f of [MANIFEST_FILE, ...sinkFiles('jsonl'), ...sinkFiles('npy')]) fs.rmSync(path.join(out, f), { force: true });
-    manifest = fresh;
   }
-  const m = manifest;
+  /** The manifest as it is on disk (or will be at the first commit). */
+  let m: Manifest = found ? { ...found, modelSha256: found.modelSha256 ?? sha256 } : fresh;
+
+  const summary: EmbedSummary = { files: files.length, done: 0, alreadyDone: 0, skipped: 0, failed: 0, changed: 0, gone: 0, dropped: 0, badLines: 0, rows: 0, tokens: 0, seconds: 0, stopped: false };
+  // Files changed or gone since an earlier run: reported; with --sync, their rows dropped first.
+  const changes = found ? inputChanges(found, files, options.sync ?? false) : { gone: [], changed: new Set<string>(), unchanged: new Set<string>() };
+  const report = (source: string, kind: InputChange['kind']) => {
+    summary[kind]++;
+    options.onInputChange?.({ source, kind, dropped: options.sync ?? false });
+  };
+  for (const source of changes.gone) if (m.files[source].status === 'done') report(source, 'gone');
+  for (const source of changes.changed) report(source, 'changed');
+  if (options.sync && (changes.gone.length > 0 || changes.changed.size > 0)) {
+    const before = m.committed.rows;
+    m = dropRows(out, m, new Set([...changes.gone, ...changes.changed]));
+    summary.dropped = before - m.committed.rows;
+  }
+
   await prepareModel(model, options);
   const sink = openSink(out, format, m.committed);
 
-  const summary: EmbedSummary = { files: files.length, done: 0, alreadyDone: 0, skipped: 0, failed: 0, rows: 0, tokens: 0, seconds: 0, stopped: false };
   const progress: FolderProgress = { files: 0, filesTotal: files.length, bytes: 0, bytesTotal: 0, tokens: 0, rows: 0 };
   const sizes = files.map((f) => {
     try {
@@ -127,6 +224,8 @@ export async function embedFolder(paths: string[], model: ContextualModel, optio
     }
   });
   progress.bytesTotal = sizes.reduce((a, b) => a + b, 0);
+  /** Passes over a streamed file: one for token, word and document rows, one for sentences. */
+  const passes = Math.max(1, (['token', 'word', 'document'].some((l) => levels.has(l)) ? 1 : 0) + (levels.has('sentence') ? 1 : 0));
 
   /** Entries decided since the last commit; they reach the manifest with the rows they count. */
   let pending: [string, FileEntry][] = [];
@@ -135,55 +234,79 @@ export async function embedFolder(paths: string[], model: ContextualModel, optio
   const settle = (source: string, entry: FileEntry, size: number) => {
     pending.push([source, entry]);
     if (entry.status === 'done') summary.done++;
-    else {
-      summary[entry.status]++;
-      options.onFileIssue?.(source, entry);
-    }
+    else summary[entry.status]++;
+    if (entry.status !== 'done' || entry.reason) options.onFileIssue?.(source, entry);
     progress.files++;
     progress.bytes += size;
+    options.onProgress?.(progress);
   };
-  /** Outputs synced up to the boundary, then the manifest that counts them. */
+  /** Outputs synced up to the boundary, then the manifest that counts them; `m` is what is on disk. */
   const commit = () => {
     sink.sync();
-    m.committed = boundary;
-    for (const [source, entry] of pending) m.files[source] = entry;
+    const next: Manifest = { ...m, committed: boundary, files: { ...m.files, ...Object.fromEntries(pending) } };
+    writeManifest(out, next);
+    m = next;
     pending = [];
-    writeManifest(out, m);
+  };
+
+  /** Progress inside a file: how far its last row reaches, in bytes, the passes over it taken in turn. */
+  const progressWithin = (doc: Doc, last: EmbeddingRow) => {
+    const reached = Math.min(doc.size, (last.end * doc.bytesRead) / Math.max(1, doc.charsRead));
+    const pass = passes === 2 && last.level === 'sentence' ? 1 : 0;
+    const counted = Math.max(doc.counted, (pass * doc.size + reached) / passes);
+    progress.bytes += counted - doc.counted;
+    doc.counted = counted;
   };
 
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const docs = function* () {
+  const docs = function* (): Generator<Doc> {
     for (let i = 0; i < files.length; i++) {
       if (options.shouldStop?.()) return;
-      const { path: file, source } = files[i];
+      const { path: file, source, special } = files[i];
       const size = sizes[i];
-      let bytes: Buffer;
+      const before = m.files[source];
+      if (before?.status === 'done') {
+        const same = changes.unchanged.has(source) || (!options.sync && sameContent(file, before));
+        if (!same) report(source, 'changed');
+        else summary.alreadyDone++;
+        progress.files++;
+        progress.bytes += size;
+        options.onProgress?.(progress);
+        continue;
+      }
+      if (special) {
+        settle(source, { size, status: 'skipped', reason: `not a regular file: ${special}` }, size);
+        continue;
+      }
+      if (size > maxBytes) {
+        settle(source, { size, status: 'skipped', reason: `${(size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit (--max-file-size)` }, size);
+        continue;
+      }
+      let read;
       try {
-        if (size > maxBytes) {
-          settle(source, { size, status: 'skipped', reason: `${(size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit (--max-file-size)` }, size);
-          continue;
-        }
-        bytes = fs.readFileSync(file);
+        read = openDocument(file, { textField: options.textField, fallbackEncoding: options.fallbackEncoding });
       } catch (err) {
         settle(source, { size, status: 'failed', reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }, size);
         continue;
       }
-      const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
-      const before = m.files[source];
-      if (before?.status === 'done') {
-        if (before.sha256 !== sha256) process.emitWarning(`${source} changed since it was embedded; its rows are from the earlier content (use --overwrite to redo)`);
-        summary.alreadyDone++;
-        progress.files++;
-        progress.bytes += size;
+      if ('skip' in read) {
+        settle(source, { size, sha256: read.sha256, status: 'skipped', reason: read.skip }, size);
         continue;
       }
-      if (bytes.length === 0) {
-        settle(source, { size, sha256, status: 'skipped', reason: 'empty file' }, size);
-        continue;
+      const text = read.text;
+      const whole = typeof text === 'string';
+      const doc: Doc = { source, text, size, sha256: read.sha256, badLines: read.badLines, bytesRead: whole ? size : 0, charsRead: whole ? text.length : 0, counted: 0 };
+      if (!whole) {
+        doc.text = {
+          *pieces() {
+            for (const piece of text.pieces((n) => (doc.bytesRead += n))) {
+              doc.charsRead += piece.length;
+              yield piece;
+            }
+          },
+        };
       }
-      const read = readDocument(file, { textField: options.textField, fallbackEncoding: options.fallbackEncoding }, bytes);
-      if ('skip' in read) settle(source, { size, sha256, status: 'skipped', reason: read.skip }, size);
-      else yield { source, text: read.text, size, sha256 };
+      yield doc;
     }
   };
 
@@ -197,15 +320,23 @@ export async function embedFolder(paths: string[], model: ContextualModel, optio
       progress.tokens += step.tokens;
       progress.rows = sink.rows;
       if (step.done) {
-        const { source, size, sha256 } = step.doc;
+        const { source, size, sha256, badLines, counted } = step.doc;
         boundary = sink.flush();
-        settle(source, { size, sha256, status: 'done', rows: [firstRow, sink.rows] }, size);
-        firstRow = sink.rows;
-        options.onProgress?.(progress);
-        if (Date.now() - lastCommit >= commitMs) {
-          commit();
-          lastCommit = Date.now();
+        const entry: FileEntry = { size, sha256, status: 'done', rows: [firstRow, sink.rows] };
+        if (badLines) {
+          summary.badLines += badLines.count;
+          Object.assign(entry, { badLines: badLines.count, reason: `${badLines.count} bad line${badLines.count > 1 ? 's' : ''} left out (${badLines.first})` });
         }
+        settle(source, entry, size - counted);
+        firstRow = sink.rows;
+      } else if (step.rows.length > 0) {
+        progressWithin(step.doc, step.rows[step.rows.length - 1]);
+        options.onProgress?.(progress);
+      }
+      // Also while a large file runs: what was completed before it is kept.
+      if (pending.length > 0 && Date.now() - lastCommit >= commitMs) {
+        commit();
+        lastCommit = Date.now();
       }
       if (options.shouldStop?.()) {
         summary.stopped = true;
@@ -214,8 +345,16 @@ export async function embedFolder(paths: string[], model: ContextualModel, optio
     }
     // Rows of a file cut off by a stop are not committed: the next run cuts them off and redoes that file.
     commit();
-  } finally {
     sink.close();
+  } catch (err) {
+    // Whatever failed (a full disk, the model), the outputs go back to the last commit, readable and as the manifest says.
+    try {
+      sink.rollback(m.committed);
+    } catch {
+      // the first error says more
+    }
+    if (err instanceof OutputError) throw new OutputError(`${err.message}; ${out} is kept as of its last commit (${m.committed.rows} rows): ${/disk full/.test(err.message) ? 'make room and ' : ''}run the same command again to resume`);
+    throw err;
   }
   summary.stopped ||= options.shouldStop?.() ?? false;
   summary.rows = m.committed.rows;

@@ -2,7 +2,8 @@
  * Documents in, rows with vectors out: the contextual stage composed with pooling.
  * Token, word and document rows come from (windowed) passes over each document; sentence rows
  * from each sentence run as its own sequence, as sentence encoders are used. A long document runs
- * in parts of at most PART_CHARS characters cut at whitespace, so memory does not grow with it.
+ * in parts of at most PART_CHARS characters cut at whitespace, and its sentences are found as its
+ * text streams in, so memory does not grow with it (a document may come in pieces, never whole).
  */
 import { contextualize, ContextualOptions, TokenStates } from './contextual/contextualize';
 import { exposeLayers, parseLayers } from './contextual/layers';
@@ -13,7 +14,8 @@ import { withDefaults } from './options';
 import { poolSequence, SequencePooler, SequencePooling } from './pooling/sequence';
 import { poolWords, WordPooling, wordPoolingDim } from './pooling/words';
 import { EmbeddingRow, Level } from './store/rows';
-import { segmentSentences } from './text/sentences';
+import { TextPieces } from './text/readers';
+import { streamSentences } from './text/sentences';
 
 export interface PoolingOptions {
   wordPooling?: WordPooling;
@@ -35,7 +37,8 @@ export interface EmbeddedRow extends EmbeddingRow {
 
 export interface SourceText {
   source: string;
-  text: string;
+  /** The whole text, or its pieces (a large file read chunk by chunk). */
+  text: string | TextPieces;
 }
 
 /** Documents longer than this run in parts (a few dozen windows each). */
@@ -47,11 +50,14 @@ interface DocState<D> {
   words: number;
   pooler: SequencePooler | null;
   sep: Float32Array | null;
+  /** The document row's text and end, known once its parts are read. */
+  preview: string;
+  length: number;
 }
 
 type Unit<D> =
-  | { state: DocState<D>; kind: 'part'; offset: number; end: number; first: boolean }
-  | { state: DocState<D>; kind: 'sentence'; index: number; start: number; end: number }
+  | { state: DocState<D>; kind: 'part'; offset: number; text: string; first: boolean }
+  | { state: DocState<D>; kind: 'sentence'; index: number; start: number; end: number; text: string }
   /** Closes a document: everything before it in the stream is done. */
   | { state: DocState<D>; kind: 'end' };
 
@@ -72,21 +78,34 @@ function preview(text: string): string {
   return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS - 1)}…` : flat;
 }
 
-/** Cuts [0, text.length) into parts of at most `max` characters, at a paragraph break, else a space. */
-export function splitParts(text: string, max: number = PART_CHARS): [number, number][] {
-  const parts: [number, number][] = [];
-  let start = 0;
-  while (text.length - start > max) {
-    const window = text.slice(start, start + max);
-    let cut = window.lastIndexOf('\n\n');
-    if (cut < max / 2) cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
-    if (cut < max / 2) cut = max; // no whitespace: a hard cut
-    parts.push([start, start + cut]);
-    start += cut;
-  }
-  parts.push([start, text.length]);
-  return parts;
+export interface TextPart {
+  start: number;
+  end: number;
+  text: string;
 }
+
+/** Cuts a text, given in pieces, into parts of at most `max` characters, at a paragraph break, else a space. */
+export function* textParts(pieces: Iterable<string>, max: number = PART_CHARS): Generator<TextPart> {
+  let held = '';
+  let at = 0; // where the next part starts in `held`
+  let offset = 0; // ... and in the text
+  for (const piece of pieces) {
+    held = held.slice(at) + piece;
+    at = 0;
+    while (held.length - at > max) {
+      const window = held.slice(at, at + max);
+      let cut = window.lastIndexOf('\n\n');
+      if (cut < max / 2) cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
+      if (cut < max / 2) cut = max; // no whitespace: a hard cut
+      yield { start: offset, end: offset + cut, text: window.slice(0, cut) };
+      at += cut;
+      offset += cut;
+    }
+  }
+  yield { start: offset, end: offset + held.length - at, text: held.slice(at) };
+}
+
+const piecesOf = (text: string | TextPieces): Iterable<string> => (typeof text === 'string' ? [text] : text.pieces());
 
 /** Selects the model's layers for these options; call once per model before embedding. */
 export async function prepareModel(model: ContextualModel, options: PoolingOptions): Promise<void> {
@@ -111,20 +130,24 @@ export async function* embedDocuments<D extends SourceText>(
 
   async function* units(): AsyncGenerator<Unit<D>> {
     for await (const doc of docs as AsyncIterable<D>) {
-      const state: DocState<D> = { doc, tokens: 0, words: 0, pooler: null, sep: null };
+      const state: DocState<D> = { doc, tokens: 0, words: 0, pooler: null, sep: null, preview: '', length: 0 };
       if (wholeDoc) {
-        const parts = splitParts(doc.text);
-        for (let p = 0; p < parts.length; p++) yield { state, kind: 'part', offset: parts[p][0], end: parts[p][1], first: p === 0 };
+        for (const part of textParts(piecesOf(doc.text))) {
+          const first = part.start === 0;
+          if (first) state.preview = preview(part.text);
+          state.length = part.end;
+          yield { state, kind: 'part', offset: part.start, text: part.text, first };
+        }
       }
       if (levels.has('sentence')) {
-        const s = segmentSentences(doc.text);
-        for (let i = 0; i < s.starts.length; i++) yield { state, kind: 'sentence', index: i, start: s.starts[i], end: s.ends[i] };
+        let index = 0;
+        for (const s of streamSentences(piecesOf(doc.text))) yield { state, kind: 'sentence', index: index++, ...s };
       }
       yield { state, kind: 'end' };
     }
   }
 
-  const textOf = (u: Unit<D>) => (u.kind === 'end' ? '' : u.state.doc.text.slice(u.kind === 'part' ? u.offset : u.start, u.end));
+  const textOf = (u: Unit<D>) => (u.kind === 'end' ? '' : u.text);
   const finish = (v: Float32Array, dim: number) => (options.normalize ? normalizeRows(v, dim) : v);
 
   for await (const { item: unit, states } of contextualize(units(), textOf, model, options)) {
@@ -134,7 +157,7 @@ export async function* embedDocuments<D extends SourceText>(
     const rows: EmbeddedRow[] = [];
     if (unit.kind === 'part') {
       const tokens = combineLayers(states.layers, states.dim, agg);
-      rows.push(...partRows(states, tokens, dim, unit.offset, state, source));
+      rows.push(...partRows(states, tokens, dim, unit, state, source));
       if (levels.has('document')) {
         if (unit.first) state.pooler = new SequencePooler(dim, poolMode).add(combineLayers(states.cls, states.dim, agg));
         state.pooler!.add(tokens);
@@ -151,14 +174,15 @@ export async function* embedDocuments<D extends SourceText>(
       rows.push({ source, level: 'sentence', index: unit.index, text: textOf(unit), start: unit.start, end: unit.end, vector: finish(poolSequence(seq, dim, poolMode), dim) });
     } else if (state.pooler) {
       const vector = finish(state.pooler.add(state.sep!).result(), dim);
-      rows.push({ source, level: 'document', index: 0, text: preview(state.doc.text), start: 0, end: state.doc.text.length, vector });
+      rows.push({ source, level: 'document', index: 0, text: state.preview, start: 0, end: state.length, vector });
     }
     yield { doc: state.doc, rows, done: unit.kind === 'end', tokens: states.tokens.ids.length };
   }
 
   /** Token and word rows of one part, indexes and offsets counted from the document's start. */
-  function partRows(states: TokenStates, tokens: Float32Array, dim: number, offset: number, state: DocState<D>, source: string): EmbeddedRow[] {
+  function partRows(states: TokenStates, tokens: Float32Array, dim: number, part: { offset: number; text: string }, state: DocState<D>, source: string): EmbeddedRow[] {
     const t = states.tokens;
+    const offset = part.offset;
     const rows: EmbeddedRow[] = [];
     if (levels.has('token')) {
       for (let i = 0; i < t.ids.length; i++) {
@@ -176,7 +200,7 @@ export async function* embedDocuments<D extends SourceText>(
         const start = offset + t.words.starts[w];
         const end = offset + t.words.ends[w];
         const vector = finish(pooled.slice(w * wdim, (w + 1) * wdim), wdim);
-        rows.push({ source, level: 'word', index: state.words + w, text: state.doc.text.slice(start, end), start, end, tokens: counts[w], vector });
+        rows.push({ source, level: 'word', index: state.words + w, text: part.text.slice(t.words.starts[w], t.words.ends[w]), start, end, tokens: counts[w], vector });
       }
     }
     return rows;

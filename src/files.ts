@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { OutputError } from './errors';
+import { InputError, OutputError } from './errors';
 
 /** What went wrong with `file`, in the words a user acts on. */
 export function describeFsError(err: unknown, file: string): string {
@@ -63,12 +63,68 @@ export function syncFd(fd: number, file: string): void {
   }
 }
 
+/** Why `dir` could not be made: a recursive mkdir under a read-only folder says ENOENT, so name the folder that refuses. */
+function whyNoFolder(dir: string, err: unknown): string {
+  let parent = path.dirname(path.resolve(dir));
+  while (!fs.existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  try {
+    fs.accessSync(parent, fs.constants.W_OK);
+  } catch (denied) {
+    return describeFsError(denied, parent);
+  }
+  return describeFsError(err, dir);
+}
+
+/** The bytes of `file` in [from, to), a megabyte at a time; each chunk is valid until the next is read. */
+export function* readChunks(file: string, from = 0, to = Infinity): Generator<Buffer> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (let pos = from; pos < to; ) {
+      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
+      if (n <= 0) return;
+      yield buf.subarray(0, n);
+      pos += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Cuts the open `file` back to `length` bytes; a file shorter than that is refused, never padded. */
+export function cutBack(fd: number, file: string, length: number): void {
+  const size = fs.fstatSync(fd).size;
+  if (size < length) throw new InputError(`${file}: ${size} bytes, short of the ${length} bytes to keep`);
+  try {
+    fs.ftruncateSync(fd, length);
+  } catch (err) {
+    throw outputError(err, file);
+  }
+}
+
+/** Opens `file` (created when missing) to write in place, keeping its first `keep` bytes and cutting off the rest. */
+export function openKeeping(file: string, keep: number): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.existsSync(file) ? 'r+' : 'w+');
+  } catch (err) {
+    throw outputError(err, file);
+  }
+  try {
+    cutBack(fd, file, keep);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+  return fd;
+}
+
 /** Makes `dir` (and its parents) and checks that files can be created in it, before any long work. */
 export function ensureWritableFolder(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new OutputError(`cannot create the folder ${dir}: ${describeFsError(err, dir)}`);
+    throw new OutputError(`cannot create the folder ${dir}: ${whyNoFolder(dir, err)}`);
   }
   if (!fs.statSync(dir).isDirectory()) throw new OutputError(`${dir} is a file, not a folder`);
   try {
@@ -85,7 +141,7 @@ export function ensureWritableFile(file: string): void {
   if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) throw new OutputError(`${file} is a folder; name a file to write`);
 }
 
-function syncFolder(dir: string): void {
+export function syncFolder(dir: string): void {
   // The rename is durable once the folder's entry is; some file systems refuse fsync on a folder.
   let fd: number | undefined;
   try {

@@ -6,16 +6,20 @@ import * as path from 'path';
 import { ContextualModel, loadContextualModel, ModelDtype, ModelOptions } from './contextual/model';
 import { embedDocuments, prepareModel } from './embed';
 import { InputError, UsageError } from './errors';
-import { Manifest, readManifest } from './store/manifest';
+import { Manifest, modelSha256, readManifest } from './store/manifest';
 import { EmbeddingRow, Level } from './store/rows';
 import { scanRows } from './store/scan';
+import { checkOutputs } from './store/verify';
 
 export interface IndexQueryOptions extends Omit<ModelOptions, 'model' | 'dtype'> {
   k?: number;
   /** Which rows to search: sentence rows when the folder has them, else document rows. */
   level?: Level;
-  /** An already loaded model (must be the one the manifest names). */
-  model?: ContextualModel;
+  /**
+   * The model, when not where the manifest says (a moved folder): a folder or hub id, or an
+   * already loaded model. Either must have the files the index was made with (their sha256).
+   */
+  model?: string | ContextualModel;
 }
 
 export interface QueryHit {
@@ -32,24 +36,39 @@ function searchLevel(manifest: Manifest, dir: string, asked?: Level): Level {
   return level;
 }
 
+/** A model other than the manifest's must have the files the index was made with. */
+function checkModel(manifest: Manifest, model: ContextualModel, dir: string): void {
+  if (!manifest.modelSha256) throw new UsageError(`${dir} does not record its model's sha256 (made by an older ctxembed), so another model cannot be checked against it: query without --model, or embed again with --overwrite`);
+  const sha256 = modelSha256(model.onnxPath);
+  if (sha256 !== manifest.modelSha256) {
+    throw new UsageError(`${model.id} is not the model ${dir} was made with (its files' sha256 ${sha256?.slice(0, 12) ?? 'unknown'}… differs from the ${manifest.modelSha256.slice(0, 12)}… recorded for ${manifest.model.id})`);
+  }
+}
+
 /** Top-k rows by cosine similarity to `text`, best first. */
 export async function queryIndex(dir: string, text: string, options: IndexQueryOptions = {}): Promise<QueryHit[]> {
   const manifest = readManifest(dir);
   if (!manifest) throw new InputError(`${dir}: no manifest.json; make the index with ctxembed embed --out ${dir}`);
   const level = searchLevel(manifest, dir, options.level);
+  checkOutputs(dir, manifest, `run the embed command again with --overwrite to rebuild the index`);
   const k = options.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw new UsageError(`--k must be a positive integer, got ${k}`);
   const o = manifest.options as Record<string, any>;
-  const model = options.model ?? (await loadContextualModel({ ...options, model: manifest.model.id, revision: path.isAbsolute(manifest.model.id) ? undefined : manifest.model.revision, dtype: manifest.model.dtype as ModelDtype }));
+  const given = typeof options.model === 'object' ? options.model : null;
+  // A model named here replaces the manifest's (a moved folder); the recorded hub revision goes with the recorded id only.
+  const id = typeof options.model === 'string' ? options.model : manifest.model.id;
+  const revision = id === manifest.model.id && !path.isAbsolute(id) ? manifest.model.revision : undefined;
+  const model = given ?? (await loadContextualModel({ ...options, model: id, revision, dtype: manifest.model.dtype as ModelDtype }));
   let query: Float32Array | null = null;
   try {
+    if (options.model !== undefined) checkModel(manifest, model, dir);
     const pooling = { layers: o.layers, layerAgg: o.layerAgg, sentencePooling: o.sentencePooling, normalize: o.normalize };
     await prepareModel(model, pooling);
     for await (const step of embedDocuments([{ source: 'query', text }], model, { ...pooling, maxLength: o.maxLength, stride: o.stride ?? undefined, levels: ['document'] })) {
       query = step.rows.find((r) => r.level === 'document')?.vector ?? query;
     }
   } finally {
-    if (!options.model) await model.dispose();
+    if (!given) await model.dispose();
   }
   const q = query!;
   let qNorm = 0;

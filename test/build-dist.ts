@@ -24,6 +24,8 @@ function sourceHash(): string {
 export function ensureDistBuilt(): void {
   const hash = sourceHash();
   if (fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === hash && fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) return;
+  // No stamp while dist/ is being rewritten: a failed build (which still emits) must not pass for the sources it was stamped with.
+  fs.rmSync(STAMP, { force: true });
   try {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
     fs.writeFileSync(STAMP, hash);

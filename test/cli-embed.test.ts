@@ -2,25 +2,16 @@
  * `ctxembed embed` as a user runs it: node bin/ctxembed.js (dist/, built by the global setup).
  * Rows and vectors are checked against Transformers.js run directly on the same model.
  */
-import { spawnSync, SpawnSyncReturns } from 'child_process';
+import {  spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readNpy } from '../src/store/npy';
+import { ctxembed, readJsonl } from './cli';
 import { fixtureModel, ROOT, tmpDir } from './fixtures';
 import { maxAbsDiff } from './reference-bert';
 import { HfModel, loadHf } from './transformers-ref';
 
-const BIN = path.join(ROOT, 'bin', 'ctxembed.js');
 const TINY = fixtureModel('tiny');
-
-/** Runs the CLI from `cwd` (the filesystem root by default; every path passed is absolute). */
-function cli(args: string[], cwd = '/'): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60000 });
-}
-
-function readJsonl(file: string): any[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
-}
 
 const TEXT_A = 'The river bank flooded.\nUnbelievably, naïve café owners in 東京 stayed open!\n';
 const TEXT_B = 'Second file: tokenization of embeddings.';
@@ -71,8 +62,8 @@ function checkRows(rows: any[], vectors: (i: number) => ArrayLike<number>, expec
 
 test('--format jsonl: one row per token, vectors equal Transformers.js; a folder gives relative sources', async () => {
   const out = tmpDir('cli-jsonl');
-  const r = cli(['embed', input, '--model', TINY, '--level', 'token', '--out', out]);
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/finished: 2 done/) });
+  const r = ctxembed(['embed', input, '--model', TINY, '--level', 'token', '--out', out]);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/finished: 2 done/) });
   const rows = readJsonl(path.join(out, 'embeddings.jsonl'));
   const a = rows.filter((x) => x.source === 'a.txt');
   const b = rows.filter((x) => x.source === 'sub/b.txt');
@@ -86,9 +77,9 @@ test('--format npy: vectors.npy and meta.jsonl are aligned and equal the jsonl r
   const file = path.join(input, 'a.txt');
   const outJ = tmpDir('cli-j');
   const outN = tmpDir('cli-n');
-  expect(cli(['embed', file, '--model', TINY, '--level', 'token', '--out', outJ]).status).toBe(0);
-  const r = cli(['embed', file, '--model', TINY, '--level', 'token', '--format', 'npy', '--out', outN]);
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/finished: 1 done/) });
+  expect(ctxembed(['embed', file, '--model', TINY, '--level', 'token', '--out', outJ]).code).toBe(0);
+  const r = ctxembed(['embed', file, '--model', TINY, '--level', 'token', '--format', 'npy', '--out', outN]);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/finished: 1 done/) });
   const jsonl = readJsonl(path.join(outJ, 'embeddings.jsonl'));
   const meta = readJsonl(path.join(outN, 'meta.jsonl'));
   const npy = readNpy(path.join(outN, 'vectors.npy'));
@@ -118,8 +109,8 @@ test('--format npy: vectors.npy and meta.jsonl are aligned and equal the jsonl r
 test('a missing model folder: exit code 2 and a one-line message', () => {
   const missing = path.join(tmpDir('cli-nomodel'), 'nope');
   const out = tmpDir('cli-out');
-  const r = cli(['embed', path.join(input, 'a.txt'), '--model', missing, '--out', out]);
-  expect(r.status).toBe(2);
+  const r = ctxembed(['embed', path.join(input, 'a.txt'), '--model', missing, '--out', out]);
+  expect(r.code).toBe(2);
   const lines = r.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^ctxembed: /);
@@ -128,19 +119,19 @@ test('a missing model folder: exit code 2 and a one-line message', () => {
 });
 
 test('--help and embed --help', () => {
-  const top = cli(['--help']);
-  expect(top.status).toBe(0);
+  const top = ctxembed(['--help']);
+  expect(top.code).toBe(0);
   expect(top.stdout).toContain('embed');
-  const sub = cli(['embed', '--help']);
-  expect(sub.status).toBe(0);
+  const sub = ctxembed(['embed', '--help']);
+  expect(sub.code).toBe(0);
   for (const flag of ['--model', '--out', '--level', '--format', '--max-length', '--stride', '--batch-tokens', '--dtype']) expect(sub.stdout).toContain(flag);
 });
 
 test('runs from the repository as working directory too (relative input path)', () => {
   const out = tmpDir('cli-cwd');
   const rel = path.relative(ROOT, path.join(input, 'sub', 'b.txt'));
-  const r = cli(['embed', rel, '--model', TINY, '--out', out], ROOT);
+  const r = ctxembed(['embed', rel, '--model', TINY, '--out', out], { cwd: ROOT });
   // Regression: f79483f's model.ts resolved local folders against the working directory.
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/finished: 1 done/) });
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/finished: 1 done/) });
   expect(readJsonl(path.join(out, 'embeddings.jsonl')).map((x) => x.text)).toEqual(hf.ids(TEXT_B).slice(1, -1).map((id) => vocab[id]));
 });

@@ -1,40 +1,12 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadContextualModel, ContextualModel } from '../src/contextual/model';
 import { embedFolder } from '../src/embed-folder';
 import { readManifest } from '../src/store/manifest';
 import { readNpy } from '../src/store/npy';
-import { fixtureModel, ROOT, tmpDir } from './fixtures';
-
-const CLI = path.join(ROOT, 'bin', 'ctxembed.js');
-const sentences = ['The river bank was muddy after the rain.', 'She deposited money at the bank.', 'Unbelievable tokenization happens here!', 'A quiet evening.'];
-
-/** A folder of small documents with known content. */
-function makeDocs(n: number): string {
-  const dir = tmpDir('docs');
-  for (let i = 0; i < n; i++) {
-    const sub = path.join(dir, i % 2 ? 'odd' : 'even');
-    fs.mkdirSync(sub, { recursive: true });
-    const text = Array.from({ length: 1 + (i % 5) }, (_, k) => sentences[(i + k) % sentences.length]).join(' ');
-    fs.writeFileSync(path.join(sub, `doc ${String(i).padStart(3, '0')}.txt`), `${text}\n`);
-  }
-  return dir;
-}
-
-/** Sends `signal` to a running `ctxembed embed` once its manifest counts three files. */
-function signalAfterCommits(child: ChildProcess, out: string, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    const poll = setInterval(() => {
-      const m = fs.existsSync(path.join(out, 'manifest.json')) ? readManifest(out) : null;
-      if ((m && Object.keys(m.files).length >= 3) || child.exitCode !== null) {
-        clearInterval(poll);
-        child.kill(signal);
-        resolve();
-      }
-    }, 5);
-  });
-}
+import { BIN, makeDocs, signalAfterCommits } from './cli';
+import { fixtureModel, tmpDir } from './fixtures';
 
 const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
@@ -129,7 +101,7 @@ test('a rerun skips what is done; other options are refused unless --overwrite',
 test('kill -9 mid-run, then a rerun: rows identical to an uninterrupted run', async () => {
   const dir = makeDocs(120);
   const model = fixtureModel('tiny');
-  const args = (out: string) => [CLI, 'embed', dir, '--model', model, '--level', 'token', '--level', 'sentence', '--format', 'npy', '--out', out, '--quiet', '--batch-tokens', '64', '--commit-seconds', '0'];
+  const args = (out: string) => [BIN, 'embed', dir, '--model', model, '--level', 'token', '--level', 'sentence', '--format', 'npy', '--out', out, '--quiet', '--batch-tokens', '64', '--commit-seconds', '0'];
   const clean = tmpDir('clean');
   expect(spawnSync('node', args(clean)).status).toBe(0);
 
@@ -150,7 +122,7 @@ test('kill -9 mid-run, then a rerun: rows identical to an uninterrupted run', as
 
 test('Ctrl-C: the run stops after the batch in flight with exit 130, and a rerun completes it', async () => {
   const dir = makeDocs(120);
-  const args = (out: string) => [CLI, 'embed', dir, '--model', fixtureModel('tiny'), '--level', 'sentence', '--out', out, '--batch-tokens', '64', '--commit-seconds', '0'];
+  const args = (out: string) => [BIN, 'embed', dir, '--model', fixtureModel('tiny'), '--level', 'sentence', '--out', out, '--batch-tokens', '64', '--commit-seconds', '0'];
   const clean = tmpDir('int-clean');
   expect(spawnSync('node', args(clean)).status).toBe(0);
   const stopped = tmpDir('int-stopped');
@@ -170,11 +142,11 @@ test('Ctrl-C: the run stops after the batch in flight with exit 130, and a rerun
 test('the CLI: a summary line, exit 1 when nothing could be embedded, exit 2 for a missing model', () => {
   const dir = tmpDir('cli');
   fs.writeFileSync(path.join(dir, 'only.bin'), Buffer.from([0, 1, 2, 3]));
-  const none = spawnSync('node', [CLI, 'embed', dir, '--model', fixtureModel('tiny'), '--out', tmpDir('cli-out')], { encoding: 'utf8' });
+  const none = spawnSync('node', [BIN, 'embed', dir, '--model', fixtureModel('tiny'), '--out', tmpDir('cli-out')], { encoding: 'utf8' });
   expect(none.status).toBe(1);
   expect(none.stderr).toMatch(/skipped only\.bin: binary file/);
   expect(none.stderr).toMatch(/nothing could be embedded/);
-  const missing = spawnSync('node', [CLI, 'embed', dir, '--model', path.join(dir, 'no-model'), '--out', tmpDir('cli-out')], { encoding: 'utf8' });
+  const missing = spawnSync('node', [BIN, 'embed', dir, '--model', path.join(dir, 'no-model'), '--out', tmpDir('cli-out')], { encoding: 'utf8' });
   expect(missing.status).toBe(2);
   expect(missing.stderr.trim().split('\n')).toHaveLength(1);
   expect(missing.stderr).toMatch(/model folder .*no-model does not exist/);

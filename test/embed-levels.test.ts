@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { env, pipeline } from '@huggingface/transformers';
 import { ContextualModel, loadContextualModel } from '../src/contextual/model';
-import { embed, embedSentences, PART_CHARS, splitParts } from '../src/embed';
+import { embed, embedSentences, PART_CHARS, textParts } from '../src/embed';
 import { fixtureModel } from './fixtures';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -89,10 +89,17 @@ test('layers beyond the model are a clear error naming the range', async () => {
   await expect(embed(['x'], { model, layers: '7' })).rejects.toThrow(/\[-3, 2\]/);
 });
 
-test('splitParts cuts long texts at paragraph breaks, else spaces, covering every character once', () => {
+const splitParts = (pieces: string[], max: number) => Array.from(textParts(pieces, max), (p) => [p.start, p.end]);
+
+test('textParts cuts long texts at paragraph breaks, else spaces, covering every character once, however the text comes in pieces', () => {
   const para = 'word '.repeat(30).trim();
   const text = Array.from({ length: 10 }, () => para).join('\n\n');
-  const parts = splitParts(text, 400);
+  const parts = splitParts([text], 400);
+  for (const size of [1, 7, 399, 400, 401, 1000]) {
+    const pieces = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+    expect(splitParts(pieces, 400)).toEqual(parts);
+  }
+  for (const p of textParts([text], 400)) expect(p.text).toBe(text.slice(p.start, p.end));
   expect(parts[0][0]).toBe(0);
   expect(parts[parts.length - 1][1]).toBe(text.length);
   for (let i = 1; i < parts.length; i++) expect(parts[i][0]).toBe(parts[i - 1][1]);
@@ -100,7 +107,7 @@ test('splitParts cuts long texts at paragraph breaks, else spaces, covering ever
     expect(b - a).toBeLessThanOrEqual(400);
     if (b < text.length) expect(text.slice(b, b + 2)).toBe('\n\n');
   }
-  expect(splitParts('x'.repeat(1000), 400)).toEqual([[0, 400], [400, 800], [800, 1000]]);
+  expect(splitParts(['x'.repeat(1000)], 400)).toEqual([[0, 400], [400, 800], [800, 1000]]);
 });
 
 test('a document run in parts keeps token and word indexes and offsets of the whole text', async () => {

@@ -2,6 +2,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { TEST_TMP_ENV } from './test-tmp';
 import { FIXTURE_DEFAULTS, FixtureModelOptions, makeFixtureModel } from '../scripts/make-fixture-model';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -50,8 +51,9 @@ export function sharedAvailable(sub: string): boolean {
   return ok;
 }
 
+/** A fresh folder under the test run's temporary root (removed by global teardown). */
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(require('os').tmpdir(), `ctxembed-${prefix}-`));
+  return fs.mkdtempSync(path.join(process.env[TEST_TMP_ENV] ?? require('os').tmpdir(), `ctxembed-${prefix}-`));
 }
 
 /** Runs the CLI in this process: its exit code and what it wrote to stderr. */

@@ -2,8 +2,11 @@
 import { ensureDistBuilt } from './build-dist';
 import { ensureProbeKernelBuilt } from './build-kernel';
 import { ensureFixtureModels } from './fixtures';
+import { makeTestTmp } from './test-tmp';
 
 export default async function globalSetup(): Promise<void> {
+  // Test workers and the CLI processes they spawn inherit TMPDIR: everything lands in one folder, removed by global teardown.
+  makeTestTmp();
   ensureFixtureModels();
   // The CLI tests spawn bin/ctxembed.js, which runs dist/: rebuild it when src/ changed.
   ensureDistBuilt();

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
-import { ContextualModel, loadContextualModel } from '../src/contextual/model';
+import {  ContextualModel, loadContextualModel } from '../src/contextual/model';
 import { embedFolder } from '../src/embed-folder';
 import { queryIndex } from '../src/query';
-import { fixtureModel, ROOT, tmpDir } from './fixtures';
+import { ctxembed } from './cli';
+import { fixtureModel, tmpDir } from './fixtures';
 
 let model: ContextualModel;
 beforeAll(async () => {
@@ -43,16 +43,52 @@ test.each(['jsonl', 'npy'] as const)('the planted sentence comes first (%s), wit
 test('the CLI prints the hits; a token-only index is a clear error', () => {
   const docs = corpus();
   const out = tmpDir('query-cli');
-  const cli = (args: string[]) => spawnSync('node', [path.join(ROOT, 'bin', 'ctxembed.js'), ...args], { encoding: 'utf8' });
-  expect(cli(['embed', docs, '--model', fixtureModel('tiny'), '--level', 'sentence', '--out', out, '--quiet']).status).toBe(0);
-  const r = cli(['query', '--index', out, PLANTED, '--k', '2']);
-  expect(r.status).toBe(0);
+  expect(ctxembed(['embed', docs, '--model', fixtureModel('tiny'), '--level', 'sentence', '--out', out, '--quiet']).code).toBe(0);
+  const r = ctxembed(['query', '--index', out, PLANTED, '--k', '2']);
+  expect(r.code).toBe(0);
   const first = r.stdout.trim().split('\n')[0].split('\t');
   expect(first[1]).toMatch(/^d7\.txt:\d+-\d+$/);
   expect(first[2]).toBe(PLANTED);
   const tokensOnly = tmpDir('query-tokens');
-  expect(cli(['embed', docs, '--model', fixtureModel('tiny'), '--level', 'token', '--out', tokensOnly, '--quiet']).status).toBe(0);
-  const bad = cli(['query', '--index', tokensOnly, 'x']);
-  expect(bad.status).toBe(2);
+  expect(ctxembed(['embed', docs, '--model', fixtureModel('tiny'), '--level', 'token', '--out', tokensOnly, '--quiet']).code).toBe(0);
+  const bad = ctxembed(['query', '--index', tokensOnly, 'x']);
+  expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/holds token rows; query searches sentence or document rows/);
+});
+
+test.each([
+  ['npy', 'vectors.npy', 'cut short', (f: string) => fs.truncateSync(f, fs.statSync(f).size - 64)],
+  ['npy', 'meta.jsonl', 'missing', (f: string) => fs.rmSync(f)],
+  ['jsonl', 'embeddings.jsonl', 'cut short', (f: string) => fs.truncateSync(f, fs.statSync(f).size - 10)],
+] as const)('query checks the index against its manifest first (%s: %s %s): one line, exit 1', (format, name, _how, damage) => {
+  const out = tmpDir('query-damaged');
+  expect(ctxembed(['embed', corpus(), '--model', fixtureModel('tiny'), '--level', 'sentence', '--format', format, '--out', out, '--quiet']).code).toBe(0);
+  damage(path.join(out, name));
+  const r = ctxembed(['query', '--index', out, PLANTED]);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^ctxembed: ${path.join(out, name)}: .*no longer matches its manifest; run the embed command again with --overwrite`));
+});
+
+test('query --model: a moved model folder is used once its files match the sha256 the index records; another model is refused', () => {
+  const root = tmpDir('query-moved');
+  const moved = path.join(root, 'bert');
+  fs.cpSync(fixtureModel('tiny'), moved, { recursive: true });
+  const out = tmpDir('query-moved-index');
+  expect(ctxembed(['embed', corpus(), '--model', moved, '--level', 'sentence', '--out', out, '--quiet']).code).toBe(0);
+  const expected = ctxembed(['query', '--index', out, PLANTED, '--k', '2', '--json']);
+  expect(expected.code).toBe(0);
+  fs.renameSync(moved, path.join(root, 'elsewhere'));
+  const lost = ctxembed(['query', '--index', out, PLANTED]);
+  expect(lost.code).toBe(2);
+  expect(lost.stderr).toContain(moved);
+  const found = ctxembed(['query', '--index', out, PLANTED, '--k', '2', '--json', '--model', path.join(root, 'elsewhere')]);
+  expect(found.code).toBe(0);
+  expect(JSON.parse(found.stdout)).toEqual(JSON.parse(expected.stdout));
+  const other = ctxembed(['query', '--index', out, PLANTED, '--model', fixtureModel('tiny-small-vocab')]);
+  expect(other.code).toBe(2);
+  expect(other.stderr.trim().split('\n')).toHaveLength(1);
+  expect(other.stderr).toMatch(new RegExp(`^ctxembed: ${fixtureModel('tiny-small-vocab')} is not the model ${out} was made with \\(its files' sha256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… recorded for ${moved}\\)`));
 });

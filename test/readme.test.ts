@@ -18,7 +18,7 @@ import { KeyedVectors } from '../src/static/keyed-vectors';
 import { loadPretrainedGloVe } from '../src/static/pretrained';
 import { readManifest } from '../src/store/manifest';
 import { readNpy } from '../src/store/npy';
-import { CliResult, ctxembed, lines } from './cli';
+import { CliResult, ctxembed, lines, readJsonl } from './cli';
 import { FIXTURES_DIR, ROOT, SHARED, fixtureModel, sharedAvailable, tmpDir } from './fixtures';
 import { groupPrecision, writeGroupCorpus } from './group-corpus';
 
@@ -125,7 +125,6 @@ interface ReadmeCommand {
 }
 
 const MODEL_NOTE = 'the default model is a hub id (no network in tests): the fixture model instead';
-const readJsonl = (file: string) => lines(fs.readFileSync(file, 'utf8')).map((l) => JSON.parse(l));
 const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
 /** A ctxembed eval text report: the header line and each dataset's Spearman. */
@@ -225,7 +224,6 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
     },
   },
   'npx ctxembed embed docs/ --out out/ --level word --layers -4,-3,-2,-1 --layer-agg concat --normalize': {
-    // Passes once yargs reads `--layers -4,...` as a value (issue 13 item 11, on another branch).
     files: { 'docs/': DOCS },
     append: ['--model', fixtureModel('tiny-12-layers')],
     why: `${MODEL_NOTE}; four of its layers: the 12-layer fixture`,
@@ -237,6 +235,28 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
         expect(x.vector).toHaveLength(4 * 32);
         expect(norm(x.vector)).toBeCloseTo(1, 5);
       }
+    },
+  },
+  'npx ctxembed embed docs/ --out out/ --sync': {
+    files: {
+      'docs/': DOCS,
+      // out/ as an earlier run left it, over the documents and a file deleted since
+      'out/': (dir) => {
+        const earlier = tmpDir('readme-sync');
+        fs.cpSync(DOCS, earlier, { recursive: true });
+        fs.writeFileSync(path.join(earlier, 'old.txt'), 'A file deleted since it was embedded.');
+        expect(ctxembed(['embed', earlier, '--out', dir, '--model', TINY]).code).toBe(0);
+      },
+    },
+    append: ['--model', TINY],
+    why: `${MODEL_NOTE}; out/ holds an earlier run's rows of a file deleted since`,
+    check: (r) => {
+      checkEmbedFolder(r, ALL_DOCS);
+      expect(r.stderr).toContain('ctxembed: no longer among the inputs: old.txt (rows dropped)');
+      expect(r.stderr).toMatch(/^finished: 0 done, 3 already done/m);
+      expect(r.stderr).toMatch(/^--sync: 1 gone since embedded: \d+ rows dropped$/m);
+      const rows = readJsonl(r.at('out/embeddings.jsonl'));
+      expect(new Set(rows.map((x) => x.source))).toEqual(new Set(ALL_DOCS));
     },
   },
   'npx ctxembed embed docs/ --out out/ --level sentence': {
@@ -267,6 +287,16 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
         expect(ALL_DOCS).toContain(source);
         expect(fs.readFileSync(r.at(`docs/${source}`), 'utf8').slice(Number(start), Number(end))).toBe(text);
       }
+    },
+  },
+  'npx ctxembed query --index out/ --model ./models/bert "interest rates rose"': {
+    continues: true,
+    // the model folder the index names, copied elsewhere: the same files, so the same hits
+    files: { 'models/bert': (dir) => fs.cpSync(TINY, dir, { recursive: true }) },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(ctxembed(['query', '--index', r.at('out'), 'interest rates rose']).stdout);
+      expect(lines(r.stdout).length).toBeGreaterThanOrEqual(8);
     },
   },
   'npx ctxembed quantize --model ./models/bert': {

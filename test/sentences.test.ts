@@ -1,4 +1,4 @@
-import { segmentSentences } from '../src/text/sentences';
+import { MAX_SENTENCE_CHARS, segmentSentences, streamSentences } from '../src/text/sentences';
 
 const spans = (text: string) => {
   const s = segmentSentences(text);
@@ -21,4 +21,32 @@ test('a long text, segmented in chunks, gives the sentences Intl.Segmenter gives
 test('a sentence longer than a chunk is kept whole', () => {
   const long = `${'word '.repeat(3000)}end.`;
   expect(spans(`${long} Next one.`)).toEqual([long, 'Next one.']);
+});
+
+test('a text given in pieces of any size gives the sentences of the whole text, with their text', () => {
+  const pool = ['Mr.', 'Dr.', 'J.', 'U.S.', 'Army.', 'The', 'river', 'rose', 'overnight.', 'Would', 'it?', 'Yes!', '"Nobody', 'knows,"', 'e.g.', '3.5', '\n', '\n\n', ' \n \n', '\r\n', 'café', '東京。', '(see', 'Fig.', '2)'];
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let t = 0; t < 20; t++) {
+    let text = '';
+    for (let i = 0, n = 200 + Math.floor(random() * 20000); i < n; i++) text += pool[Math.floor(random() * pool.length)] + (random() < 0.8 ? ' ' : '');
+    const whole = spans(text);
+    const pieces: string[] = [];
+    for (let i = 0; i < text.length; ) {
+      const size = 1 + Math.floor(random() * 5000);
+      pieces.push(text.slice(i, i + size));
+      i += size;
+    }
+    const streamed = Array.from(streamSentences(pieces));
+    expect(streamed.map((s) => s.text)).toEqual(whole);
+    for (const s of streamed) expect(text.slice(s.start, s.end)).toBe(s.text);
+  }
+});
+
+test(`a run of text with no sentence end is cut (at a space) every ${MAX_SENTENCE_CHARS} characters at most`, () => {
+  const text = `${'word '.repeat(10000)}end.`;
+  const found = Array.from(streamSentences([text]));
+  expect(found.length).toBe(3);
+  for (const s of found) expect(s.end - s.start).toBeLessThanOrEqual(MAX_SENTENCE_CHARS);
+  expect(found.map((s) => s.text).join(' ')).toBe(text);
 });

@@ -5,6 +5,8 @@ import { tmpDir } from './fixtures';
 
 export interface TinyDisk {
   dir: string;
+  /** Grows (or shrinks) the disk, keeping its files. */
+  resize(kb: number): void;
   unmount(): void;
 }
 
@@ -19,6 +21,10 @@ export function mountTinyDisk(kb: number, opts: { readOnly?: boolean } = {}): Ti
   }
   return {
     dir,
+    resize(size: number) {
+      const r = spawnSync('mount', ['-o', `remount,size=${size}k`, dir], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`cannot resize the tmpfs at ${dir}: ${r.stderr}`);
+    },
     unmount() {
       spawnSync('umount', [dir]);
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadContextualModel } from '../contextual/model';
-import { DEFAULT_MAX_FILE_BYTES, embedFolder } from '../embed-folder';
+import { DEFAULT_MAX_FILE_BYTES, embedFolder, InputChange } from '../embed-folder';
 import { InputError } from '../errors';
 import { LEVELS, Level, OUTPUT_FORMATS, OutputFormat } from '../store/rows';
 import { modelOptionsFrom, poolingOptionsFrom, windowOptionsFrom, withModelOptions, withPoolingOptions, withWindowOptions } from './options';
-import { createProgress } from './progress';
+import { asMegabytes, createProgress } from './progress';
 
 export const embedCommand: CommandModule = {
   command: 'embed <paths..>',
@@ -22,24 +22,26 @@ export const embedCommand: CommandModule = {
       .option('max-file-size', { type: 'number', default: DEFAULT_MAX_FILE_BYTES / 1048576, describe: 'Skip files larger than this many MB' })
       .option('commit-seconds', { type: 'number', default: 1, describe: 'How often outputs are synced and the manifest updated (what a killed run keeps)' })
       .option('overwrite', { type: 'boolean', default: false, describe: 'Start over in an output folder made with other options' })
+      .option('sync', { type: 'boolean', default: false, describe: 'Drop the rows of files changed or gone since they were embedded, and embed the changed ones again' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' })
       .example('$0 embed notes.txt --model ./models/bert --level token --out out/', 'one row per token, with its vector')
       .example('$0 embed docs/ --out out/ --format npy --level sentence --level document', 'sentence and document vectors as vectors.npy + meta.jsonl')
       .example("$0 embed docs/ --out out/ --include '**/*.md' --exclude 'drafts/**'", 'only Markdown files, not the drafts')
-      .example('$0 embed docs/ --out out/ --level word --layers -4,-3,-2,-1 --layer-agg concat', 'word vectors from the last four layers'),
+      .example('$0 embed docs/ --out out/ --level word --layers -4,-3,-2,-1 --layer-agg concat', 'word vectors from the last four layers')
+      .example('$0 embed docs/ --out out/ --sync', 'after files were edited, deleted or renamed: drop their rows, embed the edited ones again'),
   handler: async (argv: any) => {
     const model = await loadContextualModel(modelOptionsFrom(argv));
+    const progress = createProgress('MB', argv.quiet, 10, asMegabytes);
     let stopRequested = false;
     const onSigint = () => {
       if (stopRequested) process.exit(130);
       stopRequested = true;
-      console.error('\nstopping after the batch in flight (Ctrl-C again to quit at once)');
+      progress.log('\nstopping after the batch in flight (Ctrl-C again to quit at once)');
     };
     process.on('SIGINT', onSigint);
-    const progress = createProgress('files', argv.quiet);
     const began = Date.now();
     try {
-      const summary = await embedFolder(argv.paths, model, {
+      const s = await embedFolder(argv.paths, model, {
         ...windowOptionsFrom(argv),
         ...poolingOptionsFrom(argv),
         out: argv.out,
@@ -51,25 +53,28 @@ export const embedCommand: CommandModule = {
         fallbackEncoding: argv.fallbackEncoding,
         maxFileBytes: argv.maxFileSize * 1048576,
         overwrite: argv.overwrite,
+        sync: argv.sync,
         commitSeconds: argv.commitSeconds,
         shouldStop: () => stopRequested,
         onProgress: (p) => {
           const seconds = (Date.now() - began) / 1000;
-          progress.update(p.files, p.filesTotal, { rate: `${Math.round(p.tokens / Math.max(seconds, 1e-3))} tokens/s`, rows: `${p.rows} rows` });
+          progress.update(p.bytes, p.bytesTotal, { files: `${p.files}/${p.filesTotal} files`, rate: `${Math.round(p.tokens / Math.max(seconds, 1e-3))} tokens/s`, rows: `${p.rows} rows` });
         },
-        onFileIssue: (source, entry) => {
-          progress.stop();
-          console.error(`ctxembed: ${entry.status} ${source}: ${entry.reason}`);
-        },
+        onFileIssue: (source, entry) => progress.log(entry.status === 'done' ? `ctxembed: ${source}: ${entry.reason}` : `ctxembed: ${entry.status} ${source}: ${entry.reason}`),
+        onInputChange: (c) => progress.log(`ctxembed: ${describeChange(c)}`),
       });
       progress.stop();
-      const s = summary;
       console.error(
         `${s.stopped ? 'stopped' : 'finished'}: ${s.done} done${s.alreadyDone ? `, ${s.alreadyDone} already done` : ''}, ${s.skipped} skipped, ${s.failed} failed of ${s.files} files; ` +
           `${s.rows} rows in ${argv.out} (${s.tokens} tokens in ${s.seconds.toFixed(1)} s)`,
       );
+      if (s.badLines) console.error(`${s.badLines} bad line${s.badLines > 1 ? 's' : ''} of .jsonl files left out (see above)`);
+      if (s.changed || s.gone) {
+        const what = [s.changed && `${s.changed} changed`, s.gone && `${s.gone} gone`].filter(Boolean).join(' and ');
+        console.error(argv.sync ? `--sync: ${what} since embedded: ${s.dropped} rows dropped${s.changed ? ', the changed files embedded again' : ''}` : `${what} since embedded: their rows are of the earlier inputs (run again with --sync to update them)`);
+      }
       if (s.stopped) process.exitCode = 130;
-      else if (s.done + s.alreadyDone === 0) throw new InputError(s.files === 0 ? 'no files to embed' : 'nothing could be embedded');
+      else if (s.done + s.alreadyDone + s.changed === 0) throw new InputError(s.files === 0 ? 'no files to embed' : 'nothing could be embedded');
     } finally {
       progress.stop();
       process.off('SIGINT', onSigint);
@@ -77,3 +82,8 @@ export const embedCommand: CommandModule = {
     }
   },
 };
+
+function describeChange(c: InputChange): string {
+  if (c.kind === 'changed') return `changed since it was embedded: ${c.source}${c.dropped ? ' (rows dropped, embedded again)' : ' (its rows are of the earlier content; --sync embeds it again)'}`;
+  return `no longer among the inputs: ${c.source}${c.dropped ? ' (rows dropped)' : ' (its rows stay; --sync drops them)'}`;
+}

@@ -5,6 +5,7 @@ import { compareCommand } from './compare';
 import { distillCommand } from './distill';
 import { embedCommand } from './embed';
 import { evalCommand } from './eval';
+import { joinDashValues } from './options';
 import { quantizeCommand } from './quantize';
 import { queryCommand } from './query';
 import { runCommand } from './run';
@@ -15,7 +16,7 @@ export const COMMANDS = [embedCommand, queryCommand, quantizeCommand, trainComma
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');
   try {
-    await yargs(argv)
+    await yargs(joinDashValues(argv))
       .scriptName('ctxembed')
       .usage('$0 <command> [options]\n\nContextual and static word and sentence embeddings.')
       .command(COMMANDS as any)

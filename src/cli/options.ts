@@ -44,3 +44,17 @@ export function withPoolingOptions<T>(y: Argv<T>) {
 export function poolingOptionsFrom(argv: { wordPooling?: WordPooling; sentencePooling?: SequencePooling; layers?: string; layerAgg?: LayerAggregation; normalize?: boolean }): PoolingOptions {
   return { wordPooling: argv.wordPooling, sentencePooling: argv.sentencePooling, layers: argv.layers, layerAgg: argv.layerAgg, normalize: argv.normalize };
 }
+
+/** Options whose value may begin with '-' (`--layers -4,-3,-2,-1`), which yargs would read as flags of their own. */
+const DASH_VALUE_OPTIONS = new Set(['--layers']);
+
+/** `--layers -4,-3` becomes `--layers=-4,-3`, so every command takes such a value as written. */
+export function joinDashValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') return out.concat(args.slice(i));
+    if (DASH_VALUE_OPTIONS.has(args[i]) && /^-\d/.test(args[i + 1] ?? '')) out.push(`${args[i]}=${args[++i]}`);
+    else out.push(args[i]);
+  }
+  return out;
+}

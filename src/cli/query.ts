@@ -11,12 +11,14 @@ export const queryCommand: CommandModule = {
       .option('index', { type: 'string', demandOption: true, describe: 'An output folder of ctxembed embed (its manifest names the model and pooling)' })
       .option('k', { type: 'number', default: 10, describe: 'How many results' })
       .option('level', { choices: LEVELS.filter((l) => l === 'sentence' || l === 'document'), describe: 'Search sentence or document rows (default: sentence when present)' })
+      .option('model', { type: 'string', describe: "The model, when not where the index's manifest says (a moved folder); checked against the model files' sha256 it records" })
       .option('offline', { type: 'boolean', default: false, describe: 'Never use the network (also HF_HUB_OFFLINE=1)' })
       .option('cache-dir', { type: 'string', describe: 'Where hub models are cached' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the hits as JSON' })
-      .example('$0 query --index out/ "interest rates rose" --k 5', 'the five nearest sentences'),
+      .example('$0 query --index out/ "interest rates rose" --k 5', 'the five nearest sentences')
+      .example('$0 query --index out/ --model ./models/bert "interest rates rose"', 'with the model folder moved since the index was made'),
   handler: async (argv: any) => {
-    const hits = await queryIndex(argv.index, argv.text, { k: argv.k, level: argv.level, offline: argv.offline, cacheDir: argv.cacheDir });
+    const hits = await queryIndex(argv.index, argv.text, { k: argv.k, level: argv.level, model: argv.model, offline: argv.offline, cacheDir: argv.cacheDir });
     if (argv.json) console.log(JSON.stringify(hits.map((h) => ({ score: h.score, ...h.row }))));
     else for (const h of hits) console.log(`${h.score.toFixed(4)}\t${h.row.source}:${h.row.start}-${h.row.end}\t${h.row.text}`);
   },

@@ -32,7 +32,7 @@ export function getTokenizer(name: TokenizerName): Tokenizer {
 /** The corpus files: files as given, folders walked recursively in a stable order. */
 export function corpusFiles(paths: string | string[]): string[] {
   const given = Array.isArray(paths) ? paths : [paths];
-  const files = listSources(given).map((s) => s.path);
+  const files = listSources(given).filter((s) => !s.special).map((s) => s.path);
   if (files.length === 0) throw new InputError(`${given.join(', ')}: no files in the corpus`);
   return files;
 }

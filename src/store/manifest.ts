@@ -3,10 +3,11 @@
  * far they are committed, and each file's fate. It is rewritten atomically after the outputs are
  * synced, so it never counts a row that is not on disk.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
-import { writeFileAtomic } from '../files';
+import { readChunks, writeFileAtomic } from '../files';
 import { SinkState } from './rows';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -21,12 +22,16 @@ export interface FileEntry {
   reason?: string;
   /** Rows [first, end) of this file in the outputs. */
   rows?: [number, number];
+  /** Lines of a .jsonl file left out (invalid JSON or no text field); `reason` names the first. */
+  badLines?: number;
 }
 
 export interface Manifest {
   tool: 'ctxembed';
   version: 1;
   model: { id: string; revision: string; dtype: string };
+  /** sha256 of the model's files (modelSha256), to recognise the model wherever it is moved. */
+  modelSha256?: string;
   /** Every option that changes the vectors or the layout of the rows. */
   options: Record<string, unknown>;
   committed: SinkState;
@@ -60,4 +65,23 @@ export function optionsDiffer(a: Record<string, unknown>, b: Record<string, unkn
     if (x !== y) return `${key}: ${x ?? 'unset'} → ${y ?? 'unset'}`;
   }
   return null;
+}
+
+/** Files of a model folder (Hugging Face layout) that decide its vectors, besides the ONNX file. */
+const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+
+/**
+ * sha256 over a model's ONNX file and its config and tokenizer files (those present, in the folder
+ * above onnx/); undefined when the ONNX file is not on disk.
+ */
+export function modelSha256(onnxPath: string | null): string | undefined {
+  if (!onnxPath || !fs.existsSync(onnxPath)) return undefined;
+  const folder = path.dirname(path.dirname(onnxPath));
+  const h = crypto.createHash('sha256');
+  for (const file of [onnxPath, ...MODEL_FILES.map((f) => path.join(folder, f))]) {
+    if (!fs.existsSync(file)) continue;
+    h.update(`${path.basename(file)}\0`);
+    for (const chunk of readChunks(file)) h.update(chunk);
+  }
+  return h.digest('hex');
 }

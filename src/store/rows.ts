@@ -26,11 +26,15 @@ export interface SinkState {
   bytes: Record<string, number>;
 }
 
-/** Where rows go; `flush` writes what is buffered and says how far the files reach, `sync` makes it durable. */
+/**
+ * Where rows go; `flush` writes what is buffered and says how far the files reach, `sync` makes it
+ * durable, `rollback` cuts the files back to an earlier state (a failed run's last commit) and closes them.
+ */
 export interface RowSink {
   write(row: EmbeddingRow, vector: Float32Array): void;
   flush(): SinkState;
   sync(): void;
+  rollback(to: SinkState): void;
   close(): void;
   /** Rows written so far, including those the sink continued from. */
   readonly rows: number;

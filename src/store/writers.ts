@@ -6,40 +6,53 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { syncFd, writeAll } from '../files';
-import { NpyAppender } from './npy';
+import { cutBack, openKeeping, syncFd, writeAll } from '../files';
+import { FLUSH_BYTES, NpyAppender } from './npy';
 import { EmbeddingRow, OutputFormat, RowSink, SinkState, vectorToJson } from './rows';
 
 export const JSONL_FILE = 'embeddings.jsonl';
 export const NPY_FILE = 'vectors.npy';
 export const META_FILE = 'meta.jsonl';
 
-/** Appends lines to a file, buffered until `flush` writes them; `sync` makes them durable. */
+/** Appends lines to a file, buffered until `flush` (or FLUSH_BYTES of them) writes them; `sync` makes them durable. */
 class LineAppender {
   private fd: number;
   private pending: string[] = [];
+  private pendingChars = 0;
   bytes: number;
 
   constructor(private readonly file: string, keepBytes: number) {
-    this.fd = fs.openSync(file, fs.existsSync(file) ? 'r+' : 'w+');
-    fs.ftruncateSync(this.fd, keepBytes);
+    this.fd = openKeeping(file, keepBytes);
     this.bytes = keepBytes;
   }
 
   push(line: string): void {
     this.pending.push(line);
+    this.pendingChars += line.length + 1;
+    if (this.pendingChars >= FLUSH_BYTES) this.flush();
   }
 
   flush(): void {
     if (this.pending.length === 0) return;
     const data = Buffer.from(this.pending.join('\n') + '\n', 'utf8');
-    this.pending = [];
     writeAll(this.fd, data, this.bytes, this.file);
+    this.pending = [];
+    this.pendingChars = 0;
     this.bytes += data.length;
   }
 
   sync(): void {
     syncFd(this.fd, this.file);
+  }
+
+  /** Drops everything after the first `bytes` bytes (pending lines too) and closes the file, synced. */
+  rollback(bytes: number): void {
+    this.pending = [];
+    this.pendingChars = 0;
+    this.bytes = bytes;
+    cutBack(this.fd, this.file, bytes);
+    this.sync();
+    fs.closeSync(this.fd);
   }
 
   close(): void {
@@ -73,6 +86,10 @@ class JsonlSink implements RowSink {
 
   sync(): void {
     this.lines.sync();
+  }
+
+  rollback(to: SinkState): void {
+    this.lines.rollback(to.bytes[JSONL_FILE] ?? 0);
   }
 
   close(): void {
@@ -112,6 +129,11 @@ class NpySink implements RowSink {
   sync(): void {
     this.vectors?.sync();
     this.meta.sync();
+  }
+
+  rollback(to: SinkState): void {
+    this.vectors?.rollback(to.rows);
+    this.meta.rollback(to.bytes[META_FILE] ?? 0);
   }
 
   close(): void {

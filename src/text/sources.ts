@@ -1,7 +1,9 @@
 /**
  * The files a run reads: files as given, folders walked recursively in a stable order, filtered
- * by --include / --exclude globs on their source path. Symbolic links are followed once: a folder
- * reached again (a loop, or two links to one place) is not walked twice.
+ * by --include / --exclude globs on their source name. Symbolic links are followed once: a folder
+ * or file reached again (a loop, two links to one place) is not listed twice. Things that are not
+ * regular files (FIFOs, sockets, devices) are listed with what they are, for the caller to report;
+ * they are never opened.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,57 +13,95 @@ import { InputError } from '../errors';
 export interface SourceFile {
   /** Absolute path. */
   path: string;
-  /** Path relative to the folder given (with `/`), or the file's name when a file was given. */
+  /**
+   * The name rows carry: with one folder given, the path inside it (with `/`); with several
+   * inputs, a folder's files are `<folder name>/<path inside it>`; a file given is its name.
+   */
   source: string;
+  /** What it is when not a regular file or folder (`a FIFO`…); never to be opened. */
+  special?: string;
 }
 
 export interface SourceFilter {
   include?: string[];
   exclude?: string[];
+  /** Folders never walked into (an output folder inside an input). */
+  skipFolders?: string[];
+}
+
+/** A file system object's identity, the same however it is reached. */
+const identity = (st: fs.Stats) => `${st.dev}:${st.ino}`;
+
+function specialKind(st: fs.Stats): string | undefined {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return undefined;
+}
+
+function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file); // follows links
+  } catch {
+    return null;
+  }
 }
 
 export function listSources(paths: string[], filter: SourceFilter = {}): SourceFile[] {
   const opts = { dot: true };
   const include = filter.include?.length ? picomatch(filter.include, opts) : () => true;
   const exclude = filter.exclude?.length ? picomatch(filter.exclude, opts) : () => false;
-  const keep = (source: string) => include(source) && !exclude(source);
+  const skip = new Set((filter.skipFolders ?? []).map(statOrNull).filter((st): st is fs.Stats => st !== null).map(identity));
   const out: SourceFile[] = [];
-  const seenDirs = new Set<string>();
-  const seenFiles = new Set<string>();
-  const add = (file: string, source: string) => {
-    let real = file;
-    try {
-      real = fs.realpathSync(file);
-    } catch {
-      // A dangling link: listed, so that reading it fails with a reason.
+  const seen = new Set<string>();
+  /** A dangling link has no stat: it is listed, so that reading it fails with a reason. */
+  const add = (file: string, source: string, st: fs.Stats | null) => {
+    if (!include(source) || exclude(source)) return;
+    if (st) {
+      if (seen.has(identity(st))) return;
+      seen.add(identity(st));
     }
-    if (seenFiles.has(real) || !keep(source)) return;
-    seenFiles.add(real);
-    out.push({ path: file, source });
+    const special = st ? specialKind(st) : undefined;
+    out.push(special ? { path: file, source, special } : { path: file, source });
   };
-  const walk = (root: string, dir: string) => {
-    const real = fs.realpathSync(dir);
-    if (seenDirs.has(real)) return;
-    seenDirs.add(real);
-    const names = fs.readdirSync(dir).sort();
-    for (const name of names) {
-      const full = path.join(dir, name);
-      const source = path.relative(root, full).split(path.sep).join('/');
-      let stat: fs.Stats | null = null;
-      try {
-        stat = fs.statSync(full); // follows links
-      } catch {
-        stat = null;
+  /** Depth first in name order, with an explicit stack (folders can nest thousands deep). */
+  const walk = (root: string, rootStat: fs.Stats, prefix: string) => {
+    if (seen.has(identity(rootStat)) || skip.has(identity(rootStat))) return;
+    seen.add(identity(rootStat));
+    const stack = [{ dir: root, rel: prefix, names: fs.readdirSync(root).sort(), next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next === top.names.length) {
+        stack.pop();
+        continue;
       }
-      if (stat?.isDirectory()) walk(root, full);
-      else if (!stat || stat.isFile()) add(full, source);
+      const name = top.names[top.next++];
+      const full = `${top.dir}${path.sep}${name}`;
+      const source = `${top.rel}${name}`;
+      const st = statOrNull(full);
+      if (st?.isDirectory()) {
+        if (seen.has(identity(st)) || skip.has(identity(st))) continue;
+        seen.add(identity(st));
+        stack.push({ dir: full, rel: `${source}/`, names: fs.readdirSync(full).sort(), next: 0 });
+      } else add(full, source, st);
     }
   };
   for (const given of paths) {
     const abs = path.resolve(given);
-    if (!fs.existsSync(abs)) throw new InputError(`${given}: no such file or folder`);
-    if (fs.statSync(abs).isDirectory()) walk(abs, abs);
-    else add(abs, path.basename(abs));
+    const st = statOrNull(abs);
+    if (!st) throw new InputError(`${given}: no such file or folder`);
+    if (st.isDirectory()) walk(abs, st, paths.length > 1 ? `${path.basename(abs)}/` : '');
+    else add(abs, path.basename(abs), st);
   }
   return out;
+}
+
+/** Refuses two files under one source name (two inputs with a folder or file of the same name). */
+export function checkUniqueSources(files: SourceFile[]): void {
+  const first = new Map<string, string>();
+  for (const f of files) {
+    const other = first.get(f.source);
+    if (other !== undefined) throw new InputError(`${other} and ${f.path} would both be named ${f.source} in the outputs: give inputs with different names, or embed them into separate --out folders`);
+    first.set(f.source, f.path);
+  }
 }

@@ -1,0 +1,121 @@
+/**
+ * Drops the rows of some files from an output folder (--sync). The rows kept are copied, in
+ * order, into new files under DIR/.sync/ and synced; then the manifest that counts them is
+ * written there, the mark that the new files are whole; then the files are renamed into place,
+ * the manifest last. A run stopped before the mark leaves the folder as it was (the next run
+ * removes .sync/); one stopped after it is finished by the next run (`finishSync`).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from '../errors';
+import { openKeeping, outputError, readChunks, syncFd, syncFolder, writeAll } from '../files';
+import { FileEntry, Manifest, MANIFEST_FILE, readManifest, writeManifest } from './manifest';
+import { NPY_HEADER_BYTES, npyHeader } from './npy';
+import { OutputFormat, SinkState } from './rows';
+import { NPY_FILE, sinkFiles } from './writers';
+
+export const SYNC_DIR = '.sync';
+
+/** Completes or undoes a --sync that was stopped: renames its files into place once its manifest is written, else removes them. */
+export function finishSync(dir: string): void {
+  const staging = path.join(dir, SYNC_DIR);
+  if (!fs.existsSync(staging)) return;
+  if (!fs.existsSync(path.join(staging, MANIFEST_FILE))) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    return;
+  }
+  try {
+    for (const name of fs.readdirSync(staging).filter((f) => f !== MANIFEST_FILE)) fs.renameSync(path.join(staging, name), path.join(dir, name));
+    fs.renameSync(path.join(staging, MANIFEST_FILE), path.join(dir, MANIFEST_FILE));
+    fs.rmdirSync(staging);
+  } catch (err) {
+    throw outputError(err, staging);
+  }
+  syncFolder(dir);
+}
+
+/** Byte offsets in a line file where each of `rows` (sorted) starts, counting lines up to `bytes`. */
+function lineStarts(file: string, bytes: number, rows: number[]): Map<number, number> {
+  const starts = new Map<number, number>([[0, 0]]);
+  let row = 0;
+  let want = 0;
+  let pos = 0;
+  for (const chunk of readChunks(file, 0, bytes)) {
+    for (let i = chunk.indexOf(10); i >= 0 && want < rows.length; i = chunk.indexOf(10, i + 1)) {
+      row++;
+      while (want < rows.length && rows[want] < row) want++;
+      if (rows[want] === row) starts.set(row, pos + i + 1);
+    }
+    if (want === rows.length) break;
+    pos += chunk.length;
+  }
+  return starts;
+}
+
+/** Appends `file`[from, to) to the open `out`, at `at`; returns where it ends. */
+function copyRange(file: string, from: number, to: number, out: number, at: number, outFile: string): number {
+  const end = at + to - from;
+  for (const chunk of readChunks(file, from, to)) {
+    writeAll(out, chunk, at, outFile);
+    at += chunk.length;
+  }
+  if (at !== end) throw new InputError(`${file}: ends before byte ${to}`);
+  return at;
+}
+
+/** Copies the rows in `ranges` ([first, end), sorted) of `name` from `dir` into `staging`; returns the bytes written. */
+function copyRows(dir: string, staging: string, name: string, committed: SinkState, ranges: [number, number][]): number {
+  const from = path.join(dir, name);
+  const to = path.join(staging, name);
+  const out = openKeeping(to, 0);
+  try {
+    let at = 0;
+    if (name === NPY_FILE) {
+      const rowBytes = committed.dim * 4;
+      const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
+      writeAll(out, npyHeader(rows, committed.dim), 0, to);
+      at = NPY_HEADER_BYTES;
+      for (const [a, b] of ranges) at = copyRange(from, NPY_HEADER_BYTES + a * rowBytes, NPY_HEADER_BYTES + b * rowBytes, out, at, to);
+    } else {
+      const starts = lineStarts(from, committed.bytes[name] ?? 0, ranges.flat().sort((x, y) => x - y));
+      for (const [a, b] of ranges) at = copyRange(from, starts.get(a)!, starts.get(b)!, out, at, to);
+    }
+    syncFd(out, to);
+    return at;
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+/** The folder without the rows and entries of `drop`: the files' rows renumbered in order, everything synced and renamed into place. */
+export function dropRows(dir: string, manifest: Manifest, drop: Set<string>): Manifest {
+  const staging = path.join(dir, SYNC_DIR);
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging);
+  const files: Record<string, FileEntry> = {};
+  const ranges: [number, number][] = [];
+  let next = 0;
+  const kept = Object.entries(manifest.files)
+    .filter(([source]) => !drop.has(source))
+    .sort(([, a], [, b]) => (a.rows?.[0] ?? -1) - (b.rows?.[0] ?? -1));
+  for (const [source, entry] of kept) {
+    if (entry.status !== 'done' || !entry.rows) {
+      files[source] = entry;
+      continue;
+    }
+    const [a, b] = entry.rows;
+    if (ranges.length > 0 && ranges[ranges.length - 1][1] === a) ranges[ranges.length - 1][1] = b;
+    else ranges.push([a, b]);
+    files[source] = { ...entry, rows: [next, next + b - a] };
+    next += b - a;
+  }
+  const bytes: Record<string, number> = {};
+  for (const name of sinkFiles(manifest.options.format as OutputFormat)) {
+    const written = manifest.committed.rows > 0 ? copyRows(dir, staging, name, manifest.committed, ranges) : 0;
+    if (name !== NPY_FILE) bytes[name] = written;
+  }
+  const synced: Manifest = { ...manifest, committed: { rows: next, dim: manifest.committed.dim, bytes }, files };
+  writeManifest(staging, synced);
+  finishSync(dir);
+  return readManifest(dir)!;
+}
