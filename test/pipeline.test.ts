@@ -129,3 +129,35 @@ test('probe-layers: the static baseline and the model swept over layers and pool
   // a rerun is all cached
   expect((await runPipeline(parsePipeline(path.join(PIPELINES, 'probe-layers.yaml')), { out })).ran).toEqual([]);
 });
+
+test('model steps take dtype and revision: a sweep over dtype embeds with onnx/model.onnx and onnx/model_quantized.onnx', async () => {
+  const dir = tmpDir('pipe-dtype');
+  const spec = path.join(dir, 'dtype.yaml');
+  fs.writeFileSync(
+    spec,
+    [
+      'name: dtype',
+      'steps:',
+      '  - name: index',
+      '    run: embed',
+      '    with:',
+      `      paths: [${path.join(ROOT, 'fixtures', 'docs')}]`,
+      `      model: ${path.join(ROOT, 'fixtures', 'hub', 'bert-opset17')}`,
+      '      revision: main',
+      '      levels: [sentence]',
+      '      format: npy',
+      '    sweep:',
+      '      dtype: [fp32, q8]',
+      '',
+    ].join('\n'),
+  );
+  const out = path.join(dir, 'out');
+  const r = await runPipeline(parsePipeline(spec), { out });
+  expect(r.ran).toHaveLength(2);
+  const variants = fs.readdirSync(path.join(out, 'steps', 'index')).map((key) => path.join(out, 'steps', 'index', key, 'index'));
+  const manifests = variants.map((d) => JSON.parse(fs.readFileSync(path.join(d, 'manifest.json'), 'utf8')));
+  expect(manifests.map((m) => m.model.dtype).sort()).toEqual(['fp32', 'q8']);
+  const [a, b] = variants.map((d) => fs.readFileSync(path.join(d, 'vectors.npy')));
+  expect(a.length).toBe(b.length);
+  expect(a.equals(b)).toBe(false);
+});

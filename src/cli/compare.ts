@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { compareEmbeddings } from '../compare/compare';
+import { DEFAULT_REVISION, MODEL_DTYPES } from '../contextual/model';
 import { UsageError } from '../errors';
 import { writeReport } from '../report/html';
 import { SEQUENCE_POOLINGS, SequencePooling } from '../pooling/sequence';
@@ -13,7 +14,8 @@ export const compareCommand: CommandModule = {
     y
       .option('static', { type: 'string', array: true, default: [] as string[], describe: 'Static vectors: a file (word2vec text or binary, GloVe text) or a built-in name: glove:6B-100d (repeatable)' })
       .option('model', { type: 'string', describe: 'Contextual model: hub id (Xenova/bert-base-uncased) or local folder; its isolated and distilled vectors, contextuality and polysemy join the report' })
-      .option('dtype', { choices: ['fp32', 'q8'] as const, default: 'fp32' as const, describe: 'Which ONNX file of the model' })
+      .option('revision', { type: 'string', default: DEFAULT_REVISION, describe: 'Hub revision of the model: branch, tag or commit' })
+      .option('dtype', { choices: MODEL_DTYPES, default: 'fp32' as const, describe: 'Which ONNX file of the model: onnx/model.onnx (fp32) or onnx/model_quantized.onnx (q8)' })
       .option('offline', { type: 'boolean', default: false, describe: 'Never use the network (also HF_HUB_OFFLINE=1)' })
       .option('cache-dir', { type: 'string', describe: 'Where downloaded models are cached' })
       .option('threads', { type: 'number', describe: 'onnxruntime threads (default: all cores)' })
@@ -55,7 +57,7 @@ export const compareCommand: CommandModule = {
     const report = await compareEmbeddings({
       static: argv.static,
       model: argv.model,
-      modelOptions: { dtype: argv.dtype, offline: argv.offline, cacheDir: argv.cacheDir, threads: argv.threads },
+      modelOptions: { revision: argv.revision, dtype: argv.dtype, offline: argv.offline, cacheDir: argv.cacheDir, threads: argv.threads },
       corpus: argv.corpus,
       layers: argv.layers,
       minCount: argv.minCount,

@@ -1,7 +1,7 @@
 /** Option groups shared by several commands. */
 import type { Argv } from 'yargs';
 import { ContextualOptions, DEFAULT_BATCH_TOKENS } from '../contextual/contextualize';
-import { DEFAULT_MODEL, DEFAULT_REVISION, ModelDtype, ModelOptions } from '../contextual/model';
+import { DEFAULT_MODEL, DEFAULT_REVISION, MODEL_DTYPES, ModelDtype, ModelOptions } from '../contextual/model';
 import { PoolingOptions } from '../embed';
 import { LAYER_AGGREGATIONS, LayerAggregation } from '../pooling/layers';
 import { SEQUENCE_POOLINGS, SequencePooling } from '../pooling/sequence';
@@ -11,7 +11,7 @@ export function withModelOptions<T>(y: Argv<T>) {
   return y
     .option('model', { type: 'string', default: DEFAULT_MODEL, describe: 'Hub id or local folder (config.json, tokenizer.json, onnx/model.onnx)' })
     .option('revision', { type: 'string', default: DEFAULT_REVISION, describe: 'Hub revision: branch, tag or commit (ignored for a local folder)' })
-    .option('dtype', { choices: ['fp32', 'q8'] as const, default: 'fp32' as ModelDtype, describe: 'Which ONNX file: onnx/model.onnx (fp32) or onnx/model_quantized.onnx (q8)' })
+    .option('dtype', { choices: MODEL_DTYPES, default: 'fp32' as ModelDtype, describe: 'Which ONNX file: onnx/model.onnx (fp32) or onnx/model_quantized.onnx (q8)' })
     .option('offline', { type: 'boolean', default: false, describe: 'Never use the network (also HF_HUB_OFFLINE=1)' })
     .option('cache-dir', { type: 'string', describe: 'Where downloaded models are cached (Transformers.js cache by default)' })
     .option('threads', { type: 'number', describe: 'onnxruntime threads (default: every CPU)' });

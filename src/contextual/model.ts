@@ -16,7 +16,8 @@ import { TokenizerJson, WordPieceTokenizer } from './tokenizer';
 
 export const DEFAULT_MODEL = 'Xenova/bert-base-uncased';
 export const DEFAULT_REVISION = 'main';
-export type ModelDtype = 'fp32' | 'q8';
+export const MODEL_DTYPES = ['fp32', 'q8'] as const;
+export type ModelDtype = (typeof MODEL_DTYPES)[number];
 const DTYPE_FILES: Record<ModelDtype, string> = { fp32: 'model.onnx', q8: 'model_quantized.onnx' };
 
 export interface ModelOptions {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadContextualModel } from '../contextual/model';
+import { loadContextualModel, MODEL_DTYPES } from '../contextual/model';
 import { embedFolder } from '../embed-folder';
 import { compareEmbeddings, scoreVectors } from '../compare/compare';
 import { downstreamRows } from '../report/downstream';
@@ -64,6 +64,12 @@ const bool = { type: 'boolean' };
 const pathParam: Schema = { type: 'string', path: true };
 const paths: Schema = { type: 'array', items: { type: 'string' }, path: true, minItems: 1 };
 const modelParam: Schema = { type: 'string', model: true };
+/** A contextual model: hub id or folder, with the revision and ONNX file (`ctxembed embed --revision --dtype`). */
+const modelParams = { model: modelParam, revision: str, dtype: { enum: MODEL_DTYPES } };
+
+function loadStepModel(p: Record<string, any>) {
+  return loadContextualModel({ model: p.model, revision: p.revision, dtype: p.dtype });
+}
 /** Vectors files or built-in names (glove:6B-100d): files resolved and hashed like paths, names kept. */
 const staticParam: Schema = { type: 'array', items: str, model: true };
 const tokenizer = { enum: ['default', 'whitespace'] };
@@ -113,7 +119,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
     describe: 'Embed files and folders (ctxembed embed)',
     params: {
       paths,
-      model: modelParam,
+      ...modelParams,
       levels: { type: 'array', items: { enum: LEVELS }, minItems: 1 },
       format: { enum: OUTPUT_FORMATS },
       include: { type: 'array', items: str },
@@ -123,10 +129,10 @@ export const STEP_KINDS: Record<string, StepKind> = {
     required: ['paths', 'model'],
     outputs: ['index'],
     async run(p, ctx) {
-      const model = await loadContextualModel({ model: p.model });
+      const model = await loadStepModel(p);
       try {
         const out = path.join(ctx.dir, 'index');
-        const { paths, model: _model, ...options } = p;
+        const { paths, model: _model, revision: _revision, dtype: _dtype, ...options } = p;
         const s = await embedFolder(paths, model, { ...options, layers: p.layers === undefined ? undefined : String(p.layers), out });
         ctx.log(`embedded ${s.done} files, ${s.rows} rows`);
         return { outputs: { index: out }, results: [{ files: s.done, rows: s.rows, tokens: s.tokens }] };
@@ -162,7 +168,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
   distill: {
     describe: 'Static vectors distilled from a contextual model: mean over corpus occurrences (ctxembed distill)',
     params: {
-      model: modelParam,
+      ...modelParams,
       corpus: pathParam,
       layers: layersParam,
       minCount: int,
@@ -172,7 +178,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
     required: ['model', 'corpus'],
     outputs: ['vectors'],
     async run(p, ctx) {
-      const model = await loadContextualModel({ model: p.model });
+      const model = await loadStepModel(p);
       try {
         const layers = await distillStatic(model, p.corpus, { layers: p.layers ?? '-1', minCount: p.minCount, maxContexts: p.maxContexts, wordPooling: p.wordPooling });
         if (layers.length !== 1) throw new InputError(`distill in a pipeline takes one layer per variant (sweep layers for several), got ${layers.length}`);
@@ -187,11 +193,11 @@ export const STEP_KINDS: Record<string, StepKind> = {
   },
   contextuality: {
     describe: 'How contextual the vectors of each layer are (Ethayarajh 2019)',
-    params: { model: modelParam, corpus: pathParam, layers: layersParam, minOccurrences: int, maxContexts: int, sampleSize: int, seed: { type: 'integer' } },
+    params: { ...modelParams, corpus: pathParam, layers: layersParam, minOccurrences: int, maxContexts: int, sampleSize: int, seed: { type: 'integer' } },
     required: ['model', 'corpus'],
     outputs: ['measures'],
     async run(p, ctx) {
-      const model = await loadContextualModel({ model: p.model });
+      const model = await loadStepModel(p);
       try {
         const { model: _m, corpus, ...options } = p;
         const layers = await contextuality(model, corpus, { ...options, layers: p.layers ?? 'all' });
@@ -207,7 +213,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
     describe: 'Static and contextual embeddings side by side, with the HTML report (ctxembed compare)',
     params: {
       static: staticParam,
-      model: modelParam,
+      ...modelParams,
       corpus: pathParam,
       wordsim: paths,
       analogy: pathParam,
@@ -224,7 +230,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
     gather: ['static'],
     outputs: ['report'],
     async run(p, ctx) {
-      const report = await compareEmbeddings({ ...p, static: labelledStatics(p.static, ctx), layers: p.layers === undefined ? undefined : String(p.layers) } as any);
+      const report = await compareEmbeddings({ ...p, static: labelledStatics(p.static, ctx), layers: p.layers === undefined ? undefined : String(p.layers), modelOptions: { revision: p.revision, dtype: p.dtype } } as any);
       const dir = path.join(ctx.dir, 'report');
       await writeReport(report, dir);
       const results: ResultRow[] = report.embeddings.flatMap((e) => [
@@ -238,7 +244,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
     describe: 'Downstream probes: sentence classification and word senses, per layer of a model (ctxembed compare --classify/--wsd)',
     params: {
       static: staticParam,
-      model: modelParam,
+      ...modelParams,
       classify: paths,
       wsd: paths,
       word: str,
@@ -255,6 +261,7 @@ export const STEP_KINDS: Record<string, StepKind> = {
       const report = await compareEmbeddings({
         static: labelledStatics(p.static, ctx),
         model: p.model,
+        modelOptions: { revision: p.revision, dtype: p.dtype },
         classify: p.classify,
         wsd: p.wsd,
         word: p.word,
