@@ -5,10 +5,12 @@
  * speed and give the same vectors. A third run keeps the head in the graph (the last layer added
  * as an output beside logits, fetched alone) to show what cutting it saves.
  *
- *   npx ts-node --transpile-only scripts/bench-heads.ts [--files 1] [--rounds 3] [--threads N]
+ *   npx ts-node --transpile-only scripts/bench-heads.ts [--files 1] [--rounds 3] [--chunk 1000] [--threads N]
  *
  * The models are exported once into .cache/bench-models/hub-base (needs /usr/bin/python3 with
- * torch and onnx). Rounds alternate the runs' order; each run's rate is its median over rounds.
+ * torch and onnx). The sentences go through in chunks of about --chunk tokens, each chunk through
+ * every graph in turn (the order rotating from chunk to chunk), so that all of them meet the same
+ * machine load; each graph's rate is its tokens over its summed time, over --rounds passes.
  */
 import * as fs from 'fs';
 import { InferenceSession } from 'onnxruntime-node';
@@ -17,11 +19,12 @@ import { contextualize, TokenStates } from '../src/contextual/contextualize';
 import { ContextualModel, loadContextualModel } from '../src/contextual/model';
 import { ensureHubBenchModels, now, stateUnionSentences } from './bench-common';
 
-function parseArgs(argv: string[]): { files: number; rounds: number; threads?: number } {
-  const a: { files: number; rounds: number; threads?: number } = { files: 1, rounds: 3 };
+function parseArgs(argv: string[]): { files: number; rounds: number; chunk: number; threads?: number } {
+  const a: { files: number; rounds: number; chunk: number; threads?: number } = { files: 1, rounds: 3, chunk: 1000 };
   for (let i = 0; i < argv.length; i += 2) {
     if (argv[i] === '--files') a.files = Number(argv[i + 1]);
     else if (argv[i] === '--rounds') a.rounds = Number(argv[i + 1]);
+    else if (argv[i] === '--chunk') a.chunk = Number(argv[i + 1]);
     else if (argv[i] === '--threads') a.threads = Number(argv[i + 1]);
     else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -45,8 +48,6 @@ async function withHead(model: ContextualModel): Promise<void> {
   model.encoder.useSession(session, [last]);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dirs = ensureHubBenchModels(['bert', 'bert-mlm']);
@@ -64,17 +65,31 @@ async function main(): Promise<void> {
   const { units, tokens, files } = stateUnionSentences(runs[0].model, args.files);
   console.log(`${files.join(', ')}: ${units.length} sentences, ${tokens} tokens; ${args.rounds} rounds`);
   for (const r of runs) await run(r.model, units.slice(0, 8)); // warm-up
-  const seconds: number[][] = runs.map(() => []);
+  const chunks: string[][] = [[]];
+  let inChunk = 0;
+  for (const u of units) {
+    const n = runs[0].model.tokenizer.tokenize(u).ids.length;
+    if (inChunk + n > args.chunk && chunks[chunks.length - 1].length > 0) {
+      chunks.push([]);
+      inChunk = 0;
+    }
+    chunks[chunks.length - 1].push(u);
+    inChunk += n;
+  }
+  const seconds = runs.map(() => 0);
   let states: TokenStates[][] = [];
   for (let round = 0; round < args.rounds; round++) {
-    const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
     states = runs.map(() => []);
-    for (const i of order) {
-      const r = await run(runs[i].model, units);
-      seconds[i].push(r.seconds);
-      states[i] = r.states;
+    const before = [...seconds];
+    for (let c = 0; c < chunks.length; c++) {
+      for (let k = 0; k < runs.length; k++) {
+        const i = (c + k) % runs.length;
+        const r = await run(runs[i].model, chunks[c]);
+        seconds[i] += r.seconds;
+        states[i].push(...r.states);
+      }
     }
-    console.log(`  round ${round + 1}: ${order.map((i) => `${runs[i].label} ${(tokens / seconds[i][round]).toFixed(0)}`).join(', ')} tokens/s`);
+    console.log(`  round ${round + 1}: ${runs.map((r, i) => `${r.label} ${(tokens / (seconds[i] - before[i])).toFixed(0)}`).join(', ')} tokens/s`);
   }
   let maxDiff = 0;
   states[0].forEach((s, j) => {
@@ -82,9 +97,9 @@ async function main(): Promise<void> {
     const b = states[1][j].layers[0];
     for (let k = 0; k < a.length; k++) maxDiff = Math.max(maxDiff, Math.abs(a[k] - b[k]));
   });
-  const rate = seconds.map((s) => tokens / median(s));
-  console.log('');
-  console.log('| graph | load s | tokens/s (median) | vs BertModel |');
+  const rate = seconds.map((s) => (tokens * args.rounds) / s);
+  console.log(`\n${chunks.length} chunks of about ${args.chunk} tokens, every graph in turn`);
+  console.log('| graph | load s | tokens/s | vs BertModel |');
   console.log('|---|---:|---:|---:|');
   runs.forEach((r, i) => console.log(`| ${r.name} | ${r.seconds.toFixed(1)} | ${rate[i].toFixed(0)} | ${(rate[i] / rate[0]).toFixed(3)}x |`));
   console.log('');

@@ -4,14 +4,14 @@
  *   bert-base-sized BertModel exported by PyTorch: fp32, our `ctxembed quantize` output (per
  *   tensor and per channel), the same graph with onnxruntime's fused com.microsoft
  *   DynamicQuantizeMatMul instead of DynamicQuantizeLinear + MatMulInteger, and the
- *   onnxruntime-named reference made by scripts/make-hub-fixtures.py; rounds alternate the order,
- *   each rate is its median over rounds;
+ *   onnxruntime-named reference made by scripts/make-hub-fixtures.py; the documents go in chunks,
+ *   each chunk through every model in turn (the order rotating), so all meet the same machine load;
  * - agreement: sentence vectors of ours vs the reference, and of int8 vs fp32 (cosine);
  * - fidelity on the PyTorch-export fixtures (fixtures/hub): cosine of int8 token and sentence
  *   vectors to PyTorch's fp32 states, every layer, per tensor and per channel;
  * - file sizes and quantization time.
  *
- *   npx ts-node --transpile-only scripts/bench-int8.ts [--docs 24] [--chars 2500] [--rounds 3] [--threads N]
+ *   npx ts-node --transpile-only scripts/bench-int8.ts [--docs 24] [--chunk 2] [--chars 2500] [--rounds 3] [--threads N]
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -24,17 +24,20 @@ import { ensureHubBenchModels, now, ROOT } from './bench-common';
 
 interface Args {
   docs: number;
+  /** Documents per chunk: each chunk runs through every model in turn. */
+  chunk: number;
   chars: number;
   rounds: number;
   threads?: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { docs: 24, chars: 2500, rounds: 3 };
+  const a: Args = { docs: 24, chunk: 2, chars: 2500, rounds: 3 };
   for (let i = 0; i < argv.length; i += 2) {
     const v = Number(argv[i + 1]);
     if (argv[i] === '--docs') a.docs = v;
     else if (argv[i] === '--chars') a.chars = v;
+    else if (argv[i] === '--chunk') a.chunk = v;
     else if (argv[i] === '--rounds') a.rounds = v;
     else if (argv[i] === '--threads') a.threads = v;
     else throw new Error(`unknown argument ${argv[i]}`);
@@ -92,7 +95,6 @@ function toDynamicQuantizeMatMul(src: string, out: string): void {
   fs.writeFileSync(file, onnx.ModelProto.encode(model).finish());
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (file: string) => (fs.statSync(file).size / 1048576).toFixed(1);
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -178,25 +180,30 @@ async function main(): Promise<void> {
     await runPipeline(m, docs.slice(0, 2)); // warm-up
     models.push(m);
   }
-  const seconds: number[][] = variants.map(() => []);
+  // Paired: each chunk of documents through every model in turn, the order rotating, so all meet the same load.
+  const chunks = Array.from({ length: Math.ceil(docs.length / args.chunk) }, (_, c) => docs.slice(c * args.chunk, (c + 1) * args.chunk));
+  const seconds = variants.map(() => 0);
   let tokens = 0;
   let vectors: Float32Array[][] = [];
   for (let round = 0; round < args.rounds; round++) {
-    const order = variants.map((_, i) => i);
-    if (round % 2 === 1) order.reverse();
+    const before = [...seconds];
     vectors = variants.map(() => []);
-    for (const i of order) {
-      const r = await runPipeline(models[i], docs);
-      seconds[i].push(r.seconds);
-      tokens = r.tokens;
-      vectors[i] = r.vectors;
+    tokens = 0;
+    for (let c = 0; c < chunks.length; c++) {
+      for (let k = 0; k < variants.length; k++) {
+        const i = (c + k) % variants.length;
+        const r = await runPipeline(models[i], chunks[c]);
+        seconds[i] += r.seconds;
+        vectors[i].push(...r.vectors);
+        if (i === 0) tokens += r.tokens;
+      }
     }
-    console.log(`  round ${round + 1}: ${order.map((i) => `${variants[i].name} ${(tokens / seconds[i][round]).toFixed(0)}`).join('; ')} tokens/s`);
+    console.log(`  round ${round + 1}: ${variants.map((v, i) => `${v.name} ${(tokens / (seconds[i] - before[i])).toFixed(0)}`).join('; ')} tokens/s`);
   }
   for (const m of models) await m.dispose();
-  const rate = seconds.map((s) => tokens / median(s));
-  console.log(`\n${docs.length} documents of ../shared/docs (first ${args.chars} characters), sentence level: ${vectors[0].length} sentences, ${tokens} tokens; ${args.rounds} rounds\n`);
-  console.log('| model | file MB | tokens/s (median) | vs fp32 | sentence cosine to fp32 |');
+  const rate = seconds.map((s) => (tokens * args.rounds) / s);
+  console.log(`\n${docs.length} documents of ../shared/docs (first ${args.chars} characters) in chunks of ${args.chunk}, sentence level: ${vectors[0].length} sentences, ${tokens} tokens; ${args.rounds} rounds\n`);
+  console.log('| model | file MB | tokens/s | vs fp32 | sentence cosine to fp32 |');
   console.log('|---|---:|---:|---:|---|');
   variants.forEach((v, i) => {
     const file = path.join(v.dir, 'onnx', v.dtype === 'fp32' ? 'model.onnx' : 'model_quantized.onnx');
