@@ -19,6 +19,7 @@ import { onnx } from 'onnx-proto';
 import { ContextualModel, loadContextualModel, ModelDtype } from '../src/contextual/model';
 import { quantizeModelFolder, QUANTIZED_FILE } from '../src/contextual/quantize-folder';
 import { embed, embedDocuments, prepareModel } from '../src/embed';
+import { cosine } from '../src/static/keyed-vectors';
 import { listSources } from '../src/text/sources';
 import { ensureHubBenchModels, now, ROOT } from './bench-common';
 
@@ -97,17 +98,6 @@ function toDynamicQuantizeMatMul(src: string, out: string): void {
 
 const mb = (file: string) => (fs.statSync(file).size / 1048576).toFixed(1);
 
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 function stats(xs: number[]): string {
   return `mean ${(xs.reduce((s, x) => s + x, 0) / xs.length).toFixed(4)}, min ${Math.min(...xs).toFixed(4)}`;

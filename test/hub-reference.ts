@@ -5,6 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EmbedResult } from '../src/embed';
+import { cosine } from '../src/static/keyed-vectors';
+
+export { cosine };
 import { FIXTURES_DIR } from './fixtures';
 
 export const HUB = path.join(FIXTURES_DIR, 'hub');
@@ -39,17 +42,6 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 export interface Row {
   level: string;
