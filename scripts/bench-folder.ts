@@ -161,11 +161,17 @@ function timeCalls(obj: any, name: string, into: Record<string, number>, label: 
   into[label] ??= 0;
   obj[name] = function (this: unknown, ...args: unknown[]) {
     const t = now();
+    const counted = () => (into[label] += now() - t);
+    let result;
     try {
-      return fn.apply(this, args);
-    } finally {
-      into[label] += now() - t;
+      result = fn.apply(this, args);
+    } catch (err) {
+      counted();
+      throw err;
     }
+    if (result instanceof Promise) return result.finally(counted);
+    counted();
+    return result;
   };
 }
 
@@ -188,9 +194,9 @@ async function runOurs(job: OursJob): Promise<SideResult> {
   timeCalls(require('../src/pooling/sequence'), 'poolSequence', breakdown, 'pool (combine layers + mean)');
   const writers = require('../src/store/writers');
   const openSink = writers.openSink;
-  writers.openSink = (...args: unknown[]) => {
-    const sink = openSink(...args);
-    for (const m of ['write', 'flush', 'sync']) timeCalls(sink, m, breakdown, 'write rows');
+  writers.openSink = async (...args: unknown[]) => {
+    const sink = await openSink(...args);
+    for (const m of ['write', 'endFile', 'commit']) timeCalls(sink, m, breakdown, 'write rows');
     return sink;
   };
   const ort: OrtMeter = { runs: 0, seconds: 0 };

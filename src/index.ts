@@ -27,6 +27,8 @@ export { readNpy } from './store/npy';
 export { readManifest } from './store/manifest';
 export { queryIndex } from './query';
 export type { QueryHit, IndexQueryOptions } from './query';
+export { indexFolder, INDEX_KINDS, AUTO_INDEX_ROWS } from './store/lance-index';
+export type { IndexKind, IndexOptions, BuiltIndex } from './store/lance-index';
 export { parsePipeline } from './pipeline/spec';
 export { runPipeline } from './pipeline/runner';
 export { STEP_KINDS } from './pipeline/steps';

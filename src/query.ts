@@ -6,7 +6,7 @@ import * as path from 'path';
 import { ContextualModel, loadContextualModel, ModelDtype, ModelOptions } from './contextual/model';
 import { embedDocuments, prepareModel } from './embed';
 import { InputError, UsageError } from './errors';
-import { Manifest, modelSha256, readManifest } from './store/manifest';
+import { Manifest, modelSha256, queryLevel, readManifest } from './store/manifest';
 import { EmbeddingRow, Level } from './store/rows';
 import { scanRows } from './store/scan';
 import { checkOutputs } from './store/verify';
@@ -27,15 +27,6 @@ export interface QueryHit {
   row: EmbeddingRow;
 }
 
-function searchLevel(manifest: Manifest, dir: string, asked?: Level): Level {
-  const levels = manifest.options.levels as Level[];
-  const level = asked ?? (levels.includes('sentence') ? 'sentence' : levels.includes('document') ? 'document' : undefined);
-  if (!level || !levels.includes(level)) {
-    throw new UsageError(`${dir} holds ${levels.join(', ')} rows; query searches sentence or document rows (embed with --level sentence or --level document)`);
-  }
-  return level;
-}
-
 /** A model other than the manifest's must have the files the index was made with. */
 function checkModel(manifest: Manifest, model: ContextualModel, dir: string): void {
   if (!manifest.modelSha256) throw new UsageError(`${dir} does not record its model's sha256 (made by an older ctxembed), so another model cannot be checked against it: query without --model, or embed again with --overwrite`);
@@ -49,8 +40,8 @@ function checkModel(manifest: Manifest, model: ContextualModel, dir: string): vo
 export async function queryIndex(dir: string, text: string, options: IndexQueryOptions = {}): Promise<QueryHit[]> {
   const manifest = readManifest(dir);
   if (!manifest) throw new InputError(`${dir}: no manifest.json; make the index with ctxembed embed --out ${dir}`);
-  const level = searchLevel(manifest, dir, options.level);
-  checkOutputs(dir, manifest, `run the embed command again with --overwrite to rebuild the index`);
+  const level = queryLevel(manifest, dir, options.level);
+  await checkOutputs(dir, manifest, `run the embed command again with --overwrite to rebuild the index`);
   const k = options.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw new UsageError(`--k must be a positive integer, got ${k}`);
   const o = manifest.options as Record<string, any>;
