@@ -29,6 +29,8 @@ export { queryIndex } from './query';
 export type { QueryHit, IndexQueryOptions } from './query';
 export { indexFolder, INDEX_KINDS, AUTO_INDEX_ROWS } from './store/lance-index';
 export type { IndexKind, IndexOptions, BuiltIndex } from './store/lance-index';
+export { convertOutputs } from './store/convert';
+export type { ConvertOptions, ConvertSummary } from './store/convert';
 export { parsePipeline } from './pipeline/spec';
 export { runPipeline } from './pipeline/runner';
 export { STEP_KINDS } from './pipeline/steps';
