@@ -14,6 +14,7 @@ export const queryCommand: CommandModule = {
       .option('where', { type: 'string', requiresArg: true, describe: "An SQL filter on the rows' fields, e.g. \"source LIKE 'news/%'\" (--format lance)" })
       .option('exact', { type: 'boolean', default: false, describe: 'Compare with every row, not through the ANN index' })
       .option('refine', { type: 'number', requiresArg: true, describe: 'Re-rank N × k candidates of the ANN index by exact cosine' })
+      .option('nprobes', { type: 'number', requiresArg: true, describe: "IVF partitions the ANN index searches (LanceDB's default: 20); more find more of the true neighbours" })
       .option('model', { type: 'string', describe: "The model, when not where the index's manifest says (a moved folder); checked against the model files' sha256 it records" })
       .option('offline', { type: 'boolean', default: false, describe: 'Never use the network (also HF_HUB_OFFLINE=1)' })
       .option('cache-dir', { type: 'string', describe: 'Where hub models are cached' })
@@ -28,6 +29,7 @@ export const queryCommand: CommandModule = {
       where: argv.where,
       exact: argv.exact,
       refine: argv.refine,
+      nprobes: argv.nprobes,
       model: argv.model,
       offline: argv.offline,
       cacheDir: argv.cacheDir,

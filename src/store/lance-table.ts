@@ -123,10 +123,6 @@ export class RowBatch {
     const struct = arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children });
     return new arrow.Table(schema, [new arrow.RecordBatch(schema, struct)]);
   }
-
-  clear(): void {
-    this.take(this.length);
-  }
 }
 
 /** What is wrong with a level's table at its committed version, or null. */
