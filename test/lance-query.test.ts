@@ -169,6 +169,7 @@ test('bad filters and options: one line, exit 2, before the model runs', () => {
   expect(oneLine(ctxembed(['query', '--index', out.npy, PLANTED, '--where', "source LIKE 'odd/%'"]), 2)).toBe(
     `ctxembed: --where filters LanceDB tables; ${out.npy} holds npy outputs (ctxembed convert --from ${out.npy} --to ${out.npy}-lance makes them)`,
   );
+  expect(oneLine(ctxembed(['query', '--index', out.lance, PLANTED, '--nprobes', '0']), 2)).toBe('ctxembed: --nprobes must be a positive integer, got 0');
   expect(oneLine(ctxembed(['index', '--index', out.npy]), 2)).toMatch(/holds npy outputs; indexes are built on LanceDB tables/);
   expect(oneLine(ctxembed(['index', '--index', out.lance, '--level', 'document']), 1)).toMatch(/document\.lance: cannot build an ivf_pq index \(.*Requires 256 rows but only 40 available\); use --kind ivf_hnsw_sq/);
 });
