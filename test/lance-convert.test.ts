@@ -24,7 +24,7 @@ const withoutTime = (dir: string) => ({ ...readManifest(dir)!, updated: '' });
 test.each([
   ['npy', ['token', 'sentence', 'document'], ['vectors.npy', 'meta.jsonl']],
   ['jsonl', ['word', 'sentence'], ['embeddings.jsonl']],
-] as const)('%s → lance → %s gives the same files and manifest', (format, levels, files) => {
+] as const)('%s → lance → back gives the same files and manifest', (format, levels, files) => {
   const from = embedded(format, [...levels]);
   const lance = tmpDir('convert-lance');
   const there = ctxembed(['convert', '--from', from, '--to', lance]);
