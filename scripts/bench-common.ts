@@ -15,6 +15,37 @@ export const ROOT = path.resolve(__dirname, '..');
 /** Seconds, monotonic. */
 export const now = () => Number(process.hrtime.bigint()) / 1e9;
 
+/** Replaces `obj[name]` (a module export or a method) with a version that adds its time (until it resolves) to `into[label]`. */
+export function timeCalls(obj: any, name: string, into: Record<string, number>, label: string): void {
+  const fn = obj[name];
+  into[label] ??= 0;
+  obj[name] = function (this: unknown, ...args: unknown[]) {
+    const t = now();
+    const counted = () => (into[label] += now() - t);
+    let result;
+    try {
+      result = fn.apply(this, args);
+    } catch (err) {
+      counted();
+      throw err;
+    }
+    if (result instanceof Promise) return result.finally(counted);
+    counted();
+    return result;
+  };
+}
+
+/** Every row sink opened from now on adds the time of its calls to `into[label]` (module exports are read at call time by the compiled CommonJS). */
+export function timeSinks(into: Record<string, number>, label: string): void {
+  const writers = require('../src/store/writers');
+  const openSink = writers.openSink;
+  writers.openSink = async (...args: unknown[]) => {
+    const sink = await openSink(...args);
+    for (const m of ['write', 'endFile', 'commit', 'close']) timeCalls(sink, m, into, label);
+    return sink;
+  };
+}
+
 /** Generated fixture sizes the benchmarks use (folders under .cache/bench-models/). */
 export const BENCH_MODELS = {
   /** bert-base dimensions. */

@@ -26,7 +26,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ensureBenchModel, loadFeatureExtractor, meterOrt, now, OrtMeter, ROOT } from './bench-common';
+import { ensureBenchModel, loadFeatureExtractor, meterOrt, now, OrtMeter, ROOT, timeCalls, timeSinks } from './bench-common';
 import { loadContextualModel } from '../src/contextual/model';
 import { embedFolder } from '../src/embed-folder';
 import { readNpy } from '../src/store/npy';
@@ -155,20 +155,6 @@ interface SideResult {
 const rssMB = () => process.memoryUsage().rss / 1048576;
 const peakMB = () => process.resourceUsage().maxRSS / 1024;
 
-/** Replaces `obj[name]` (a module export or a method) with a version that adds its time to `into[label]`. */
-function timeCalls(obj: any, name: string, into: Record<string, number>, label: string): void {
-  const fn = obj[name];
-  into[label] ??= 0;
-  obj[name] = function (this: unknown, ...args: unknown[]) {
-    const t = now();
-    try {
-      return fn.apply(this, args);
-    } finally {
-      into[label] += now() - t;
-    }
-  };
-}
-
 async function runOurs(job: OursJob): Promise<SideResult> {
   const startRssMB = rssMB();
   const t0 = now();
@@ -186,13 +172,7 @@ async function runOurs(job: OursJob): Promise<SideResult> {
   timeCalls(require('../src/contextual/batching'), 'planBatches', breakdown, 'plan batches');
   timeCalls(require('../src/pooling/layers'), 'combineLayers', breakdown, 'pool (combine layers + mean)');
   timeCalls(require('../src/pooling/sequence'), 'poolSequence', breakdown, 'pool (combine layers + mean)');
-  const writers = require('../src/store/writers');
-  const openSink = writers.openSink;
-  writers.openSink = (...args: unknown[]) => {
-    const sink = openSink(...args);
-    for (const m of ['write', 'flush', 'sync']) timeCalls(sink, m, breakdown, 'write rows');
-    return sink;
-  };
+  timeSinks(breakdown, 'write rows');
   const ort: OrtMeter = { runs: 0, seconds: 0 };
   let batches = 0;
   let padded = 0;

@@ -14,11 +14,12 @@ import { EmbedOptions, embedDocuments, prepareModel } from './embed';
 import { OutputError, UsageError } from './errors';
 import { ensureWritableFolder } from './files';
 import { dropRows, finishSync } from './store/compact';
+import { BuiltIndex, indexWhereDue } from './store/lance-index';
 import { lockFolder } from './store/lock';
-import { FileEntry, Manifest, MANIFEST_FILE, modelSha256, optionsDiffer, readManifest, writeManifest } from './store/manifest';
+import { FileEntry, Manifest, modelSha256, optionsDiffer, readManifest, writeManifest } from './store/manifest';
 import { EmbeddingRow, OutputFormat } from './store/rows';
 import { checkOutputs } from './store/verify';
-import { EMPTY_SINK, openSink, sinkFiles } from './store/writers';
+import { clearOutputs, EMPTY_SINK, openSink } from './store/writers';
 import { BadLines, hashFile, openDocument, TextPieces } from './text/readers';
 import { checkUniqueSources, listSources, SourceFile, SourceFilter } from './text/sources';
 
@@ -33,8 +34,12 @@ export interface EmbedFolderOptions extends EmbedOptions, SourceFilter {
   overwrite?: boolean;
   /** Drop the rows of files changed or gone since they were embedded, and embed the changed ones again. */
   sync?: boolean;
-  /** Seconds between commits (sync + manifest). */
+  /** Seconds between commits (sync + manifest); default 1, 10 for lance (each commit is a table version). */
   commitSeconds?: number;
+  /** lance: sentence and document tables from this many rows get an ANN index at the end of the run (default AUTO_INDEX_ROWS; Infinity for none). */
+  indexRows?: number;
+  /** Called before an ANN index is built at the end of the run. */
+  onIndex?: (level: string, rows: number) => void;
   /** Checked between steps: when it returns true the run commits and stops. */
   shouldStop?: () => boolean;
   onProgress?: (p: FolderProgress) => void;
@@ -80,9 +85,14 @@ export interface EmbedSummary {
   tokens: number;
   seconds: number;
   stopped: boolean;
+  /** ANN indexes built at the end of a lance run. */
+  indexed: BuiltIndex[];
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** lance commits less often: each is a table version, whose manifest lists every fragment so far. */
+export const LANCE_COMMIT_SECONDS = 10;
 
 /** Options recorded in the manifest: a rerun with any of them changed would mix incompatible rows. */
 function vectorOptions(options: EmbedFolderOptions, model: ContextualModel): Record<string, unknown> {
@@ -190,14 +200,14 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
     const differ = optionsDiffer({ model: found.model, ...found.options }, { model: fresh.model, ...fresh.options });
     if (differ) throw new UsageError(`${out} holds embeddings made with other settings (${differ}): use --overwrite to start over, or another --out`);
     if (found.modelSha256 && sha256 && found.modelSha256 !== sha256) throw new UsageError(`${out} holds embeddings made with other model files (${model.id} changed since): use --overwrite to start over, or another --out`);
-    checkOutputs(out, found, 'start over with --overwrite (or restore the file)');
+    await checkOutputs(out, found, 'start over with --overwrite (or restore the file)');
   } else {
-    for (const f of [MANIFEST_FILE, ...sinkFiles('jsonl'), ...sinkFiles('npy')]) fs.rmSync(path.join(out, f), { force: true });
+    clearOutputs(out);
   }
   /** The manifest as it is on disk (or will be at the first commit). */
   let m: Manifest = found ? { ...found, modelSha256: found.modelSha256 ?? sha256 } : fresh;
 
-  const summary: EmbedSummary = { files: files.length, done: 0, alreadyDone: 0, skipped: 0, failed: 0, changed: 0, gone: 0, dropped: 0, badLines: 0, rows: 0, tokens: 0, seconds: 0, stopped: false };
+  const summary: EmbedSummary = { files: files.length, done: 0, alreadyDone: 0, skipped: 0, failed: 0, changed: 0, gone: 0, dropped: 0, badLines: 0, rows: 0, tokens: 0, seconds: 0, stopped: false, indexed: [] };
   // Files changed or gone since an earlier run: reported; with --sync, their rows dropped first.
   const changes = found ? inputChanges(found, files, options.sync ?? false) : { gone: [], changed: new Set<string>(), unchanged: new Set<string>() };
   const report = (source: string, kind: InputChange['kind']) => {
@@ -208,12 +218,12 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
   for (const source of changes.changed) report(source, 'changed');
   if (options.sync && (changes.gone.length > 0 || changes.changed.size > 0)) {
     const before = m.committed.rows;
-    m = dropRows(out, m, new Set([...changes.gone, ...changes.changed]));
+    m = await dropRows(out, m, new Set([...changes.gone, ...changes.changed]));
     summary.dropped = before - m.committed.rows;
   }
 
   await prepareModel(model, options);
-  const sink = openSink(out, format, m.committed);
+  const sink = await openSink(out, format, m.committed);
 
   const progress: FolderProgress = { files: 0, filesTotal: files.length, bytes: 0, bytesTotal: 0, tokens: 0, rows: 0 };
   const sizes = files.map((f) => {
@@ -229,8 +239,6 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
 
   /** Entries decided since the last commit; they reach the manifest with the rows they count. */
   let pending: [string, FileEntry][] = [];
-  /** How far the outputs reach at the end of the last completed file. */
-  let boundary = m.committed;
   const settle = (source: string, entry: FileEntry, size: number) => {
     pending.push([source, entry]);
     if (entry.status === 'done') summary.done++;
@@ -240,10 +248,10 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
     progress.bytes += size;
     options.onProgress?.(progress);
   };
-  /** Outputs synced up to the boundary, then the manifest that counts them; `m` is what is on disk. */
-  const commit = () => {
-    sink.sync();
-    const next: Manifest = { ...m, committed: boundary, files: { ...m.files, ...Object.fromEntries(pending) } };
+  /** Outputs made durable up to the last completed file, then the manifest that counts them; `m` is what is on disk. */
+  const commit = async () => {
+    const committed = await sink.commit();
+    const next: Manifest = { ...m, committed, files: { ...m.files, ...Object.fromEntries(pending) } };
     writeManifest(out, next);
     m = next;
     pending = [];
@@ -312,16 +320,16 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
 
   let firstRow = sink.rows;
   let lastCommit = Date.now();
-  const commitMs = (options.commitSeconds ?? 1) * 1000;
+  const commitMs = (options.commitSeconds ?? (format === 'lance' ? LANCE_COMMIT_SECONDS : 1)) * 1000;
   try {
     for await (const step of embedDocuments(docs(), model, options)) {
-      for (const { vector, ...row } of step.rows) sink.write(row, vector);
+      for (const { vector, ...row } of step.rows) await sink.write(row, vector);
       summary.tokens += step.tokens;
       progress.tokens += step.tokens;
       progress.rows = sink.rows;
       if (step.done) {
         const { source, size, sha256, badLines, counted } = step.doc;
-        boundary = sink.flush();
+        sink.endFile();
         const entry: FileEntry = { size, sha256, status: 'done', rows: [firstRow, sink.rows] };
         if (badLines) {
           summary.badLines += badLines.count;
@@ -335,7 +343,7 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
       }
       // Also while a large file runs: what was completed before it is kept.
       if (pending.length > 0 && Date.now() - lastCommit >= commitMs) {
-        commit();
+        await commit();
         lastCommit = Date.now();
       }
       if (options.shouldStop?.()) {
@@ -344,12 +352,12 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
       }
     }
     // Rows of a file cut off by a stop are not committed: the next run cuts them off and redoes that file.
-    commit();
-    sink.close();
+    await commit();
+    await sink.close();
   } catch (err) {
     // Whatever failed (a full disk, the model), the outputs go back to the last commit, readable and as the manifest says.
     try {
-      sink.rollback(m.committed);
+      await sink.rollback(m.committed);
     } catch {
       // the first error says more
     }
@@ -357,6 +365,14 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
     throw err;
   }
   summary.stopped ||= options.shouldStop?.() ?? false;
+  if (format === 'lance' && !summary.stopped) {
+    try {
+      ({ manifest: m, built: summary.indexed } = await indexWhereDue(out, m, options.indexRows, options.onIndex));
+    } catch (err) {
+      if (err instanceof OutputError) throw new OutputError(`${err.message}; the ${m.committed.rows} rows of ${out} are committed: build the index later with ctxembed index --index ${out}`);
+      throw err;
+    }
+  }
   summary.rows = m.committed.rows;
   summary.seconds = (Date.now() - began) / 1000;
   return summary;

@@ -23,10 +23,11 @@ test('word-vectors: "bank" differs between contexts; a split word has one vector
   expect(out).toMatch(/has \d+ pieces, one 32-d vector/);
 });
 
-test('folder-and-query: embeds the fixture folder and lists three hits', () => {
+test('folder-and-query: embeds the fixture folder into lance tables and lists three hits among the news', () => {
   const out = run('folder-and-query.ts', fixtureModel('tiny')).trim().split('\n');
   expect(out[0]).toBe('embedded 3 files into 12 sentence rows');
   expect(out.slice(1)).toHaveLength(3);
+  for (const line of out.slice(1)) expect(line).toMatch(/^\d\.\d{4}\tnews\/\w+\.txt:\d+-\d+\t/);
 });
 
 test('static-baseline: trains, saves, reloads and evaluates Word2Vec', () => {

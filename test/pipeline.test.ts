@@ -38,6 +38,16 @@ test('folder-index runs end to end; a rerun is all cached; changing one paramete
   expect(changedIndex.ran).toEqual(['index', 'ask']);
 });
 
+test('a query step on a lance index takes a filter: the hits of news/ only', async () => {
+  const spec = variant('folder-index.yaml', (t) => t.replace('format: npy', 'format: lance').replace('k: 3', `k: 3\n      where: "source LIKE 'news/%'"`));
+  made.push(spec);
+  const out = tmpDir('pipe-lance');
+  expect((await runPipeline(parsePipeline(spec), { out })).ran).toEqual(['index', 'ask']);
+  const hits = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')).filter((r: any) => r.step === 'ask');
+  expect(hits).toHaveLength(3);
+  for (const h of hits) expect(h.source).toMatch(/^news\//);
+});
+
 test('a changed input file reruns the step that reads it', async () => {
   const docs = tmpDir('pipe-docs');
   fs.writeFileSync(path.join(docs, 'a.txt'), 'One sentence here. Another one there.');

@@ -21,6 +21,7 @@ import { readNpy } from '../src/store/npy';
 import { CliResult, ctxembed, lines, readJsonl } from './cli';
 import { FIXTURES_DIR, ROOT, SHARED, fixtureModel, sharedAvailable, tmpDir } from './fixtures';
 import { groupPrecision, writeGroupCorpus } from './group-corpus';
+import { readTable, readTables } from './lance';
 
 // glove:6B-100d converted once into the repository's cache, shared with glove-pretrained.test.ts.
 const CACHE = path.join(ROOT, '.cache', 'ctxembed');
@@ -106,6 +107,45 @@ function writeDocs(dir: string): void {
   fs.writeFileSync(path.join(dir, 'drafts', 'plan.md'), 'A draft that --exclude keeps out.\n');
 }
 
+/**
+ * `docs/` for the LanceDB commands: the fixture documents plus 40 files of 8 sentences under news/
+ * and notes/ (332 sentence rows: IVF-PQ trains on 256 at least).
+ */
+function writeLanceDocs(dir: string): void {
+  fs.cpSync(DOCS, dir, { recursive: true });
+  const topics = ['rates', 'prices', 'wages', 'rain', 'rivers', 'gardens', 'bridges', 'schools'];
+  for (let f = 0; f < 40; f++) {
+    const sentences = Array.from({ length: 8 }, (_, i) => `Report ${f * 8 + i} says ${topics[(f + i) % 8]} changed ${i % 3 ? 'slowly' : 'quickly'} this week.`);
+    fs.writeFileSync(path.join(dir, f % 2 ? 'notes' : 'news', `report-${f}.txt`), sentences.join(' '));
+  }
+}
+
+/** The vector indexes of a lance output's table at its committed version, read with LanceDB. */
+async function tableIndexes(out: string, level: string): Promise<string[]> {
+  const lancedb = await import('@lancedb/lancedb');
+  const db = await lancedb.connect(out);
+  const table = await db.openTable(level);
+  try {
+    await table.checkout(readManifest(out)!.committed.tables![level].version);
+    return (await table.listIndices()).filter((i) => i.columns.includes('vector')).map((i) => i.indexType);
+  } finally {
+    table.close();
+    db.close();
+  }
+}
+
+/** Query hits printed as `score, source:start-end, text`, each checked against its file. */
+function checkHits(r: Ran, count: number) {
+  expect(r.code).toBe(0);
+  const hits = lines(r.stdout).map((l) => /^(\d\.\d{4})\t(\S+):(\d+)-(\d+)\t(.+)$/.exec(l)!);
+  expect(hits.every(Boolean)).toBe(true);
+  expect(hits).toHaveLength(count);
+  const scores = hits.map((h) => Number(h[1]));
+  expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  for (const [, , source, start, end, text] of hits) expect(fs.readFileSync(r.at(`docs/${source}`), 'utf8').slice(Number(start), Number(end))).toBe(text);
+  return hits.map(([, score, source, , , text]) => ({ score: Number(score), source, text }));
+}
+
 interface Ran extends CliResult {
   cwd: string;
   /** A path in the command's folder. */
@@ -121,7 +161,7 @@ interface ReadmeCommand {
   why?: string;
   /** Runs in the folder of the command before it (whose outputs it reads), not a fresh one. */
   continues?: boolean;
-  check: (r: Ran) => void;
+  check: (r: Ran) => void | Promise<void>;
 }
 
 const MODEL_NOTE = 'the default model is a hub id (no network in tests): the fixture model instead';
@@ -214,6 +254,17 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
       expect(meta.some((m) => 'vector' in m)).toBe(false);
     },
   },
+  'npx ctxembed embed docs/ --out out/ --format lance --level sentence': {
+    ...ON_DOCS,
+    check: async (r) => {
+      const manifest = checkEmbedFolder(r, ALL_DOCS);
+      expect(fs.readdirSync(r.at('out')).sort()).toEqual(['__manifest', 'manifest.json', 'sentence.lance']);
+      const rows = await readTable(r.at('out'), 'sentence');
+      expect(rows).toHaveLength(manifest.committed.rows);
+      expect(rows[0].fields).toEqual({ source: 'news/markets.txt', level: 'sentence', index: 0, text: 'Stocks rose on Tuesday as investors weighed new figures on inflation.', start: 0, end: 69 });
+      expect(rows.every((x, i) => x.row === i && x.vector.length === 32)).toBe(true);
+    },
+  },
   "npx ctxembed embed docs/ --out out/ --include '**/*.md' --exclude 'drafts/**'": {
     files: { 'docs/': writeDocs },
     append: ['--model', TINY],
@@ -297,6 +348,68 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(ctxembed(['query', '--index', r.at('out'), 'interest rates rose']).stdout);
       expect(lines(r.stdout).length).toBeGreaterThanOrEqual(8);
+    },
+  },
+  'npx ctxembed embed docs/ --out out/ --format lance --level sentence --level document': {
+    files: { 'docs/': writeLanceDocs },
+    append: ['--model', TINY],
+    why: `${MODEL_NOTE}; docs/ holds 332 sentences, for IVF-PQ to train on`,
+    check: (r) => {
+      expect(r.code).toBe(0);
+      const m = readManifest(r.at('out'))!;
+      expect(Object.keys(m.files)).toHaveLength(43);
+      expect(Object.fromEntries(Object.entries(m.committed.tables!).map(([l, t]) => [l, t.rows]))).toEqual({ sentence: 12 + 320, document: 43 });
+    },
+  },
+  'npx ctxembed index --index out/': {
+    continues: true,
+    check: async (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^indexed sentence: ivf_pq over 332 rows in \d+\.\d s, \d+\.\d MB$/m);
+      expect(await tableIndexes(r.at('out'), 'sentence')).toEqual(['IvfPq']);
+    },
+  },
+  'npx ctxembed query --index out/ "interest rates rose" --where "source LIKE \'news/%\'" --refine 10': {
+    continues: true,
+    check: (r) => {
+      const hits = checkHits(r, 10);
+      expect(hits.every((h) => h.source.startsWith('news/'))).toBe(true);
+      // re-ranked exactly: the exact search's hits and scores
+      expect(r.stdout).toBe(ctxembed(['query', '--index', r.at('out'), 'interest rates rose', '--where', "source LIKE 'news/%'", '--exact'], { cwd: r.cwd }).stdout);
+    },
+  },
+  'npx ctxembed query --index out/ "interest rates rose" --exact': {
+    continues: true,
+    check: (r) => {
+      checkHits(r, 10);
+      // the streamed exact scan of the same rows as vectors.npy
+      const npy = tmpDir('readme-lance-npy');
+      expect(ctxembed(['convert', '--from', r.at('out'), '--to', npy, '--overwrite', '--quiet']).code).toBe(0);
+      const scanned = ctxembed(['query', '--index', npy, 'interest rates rose'], { cwd: r.cwd });
+      expect(lines(r.stdout).map((l) => l.split('\t')[1])).toEqual(lines(scanned.stdout).map((l) => l.split('\t')[1]));
+      lines(r.stdout).forEach((l, i) => expect(Math.abs(Number(l.split('\t')[0]) - Number(lines(scanned.stdout)[i].split('\t')[0]))).toBeLessThanOrEqual(0.0001));
+    },
+  },
+  'npx ctxembed index --index out/ --level document --kind ivf_hnsw_sq --partitions 4': {
+    continues: true,
+    check: async (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^indexed document: ivf_hnsw_sq over 43 rows in /m);
+      expect(await tableIndexes(r.at('out'), 'document')).toEqual(['IvfHnswSq']);
+      expect(await tableIndexes(r.at('out'), 'sentence')).toEqual(['IvfPq']);
+    },
+  },
+  'npx ctxembed convert --from out/ --to out-npy/': {
+    continues: true,
+    check: async (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^converted 375 rows from lance to npy in \d+\.\d s: out-npy\/$/m);
+      const meta = readJsonl(r.at('out-npy/meta.jsonl'));
+      const npy = readNpy(r.at('out-npy/vectors.npy'));
+      const rows = await readTables(r.at('out'));
+      expect(meta).toEqual(rows.map((x) => x.fields));
+      expect(Array.from(npy.data.subarray(0, 32))).toEqual(rows[0].vector);
+      expect(readManifest(r.at('out-npy'))!.options.format).toBe('npy');
     },
   },
   'npx ctxembed quantize --model ./models/bert': {
@@ -575,7 +688,7 @@ function prepare(dir: string, files: ReadmeCommand['files'] = {}): void {
 let previous = '';
 describe.each(commands.filter((c) => c in COMMANDS).map((c, i) => [c, i] as const))('%s', (command, i) => {
   const entry = COMMANDS[command];
-  test(entry.why ? `runs (${entry.why})` : 'runs as written', () => {
+  test(entry.why ? `runs (${entry.why})` : 'runs as written', async () => {
     if (entry.continues && !previous) throw new Error('this command reads the outputs of the one before it, which did not run');
     const cwd = entry.continues ? previous : path.join(root, String(i));
     if (!entry.continues) fs.mkdirSync(cwd);
@@ -587,7 +700,7 @@ describe.each(commands.filter((c) => c in COMMANDS).map((c, i) => [c, i] as cons
     const r = ctxembed(args, { cwd, env: { CTXEMBED_CACHE: CACHE }, timeout: 300000 });
     const ran: Ran = { ...r, cwd, at: (p) => path.join(cwd, p) };
     try {
-      entry.check(ran);
+      await entry.check(ran);
     } catch (err) {
       (err as Error).message += `\n\nran: ctxembed ${args.join(' ')}\nin: ${cwd}\nexit: ${r.code}\nstderr:\n${r.stderr.slice(-2000)}`;
       throw err;

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_FILE_BYTES, embedFolder, InputChange } from '../embed-folde
 import { InputError } from '../errors';
 import { LEVELS, Level, OUTPUT_FORMATS, OutputFormat } from '../store/rows';
 import { modelOptionsFrom, poolingOptionsFrom, windowOptionsFrom, withModelOptions, withPoolingOptions, withWindowOptions } from './options';
+import { describeIndex } from './build-index';
 import { asMegabytes, createProgress } from './progress';
 
 export const embedCommand: CommandModule = {
@@ -14,13 +15,13 @@ export const embedCommand: CommandModule = {
       .positional('paths', { type: 'string', array: true, describe: 'Files or folders (walked recursively)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Output folder (rerun the same command to resume)' })
       .option('level', { choices: LEVELS, default: ['token'] as Level[], array: true, describe: 'What gets a row: token, word, sentence, document (repeat for several)' })
-      .option('format', { choices: OUTPUT_FORMATS, default: 'jsonl' as OutputFormat, describe: 'jsonl (embeddings.jsonl) or npy (vectors.npy + meta.jsonl)' })
+      .option('format', { choices: OUTPUT_FORMATS, default: 'jsonl' as OutputFormat, describe: 'jsonl (embeddings.jsonl), npy (vectors.npy + meta.jsonl) or lance (a LanceDB table per level)' })
       .option('include', { type: 'string', array: true, describe: 'Only files whose path (relative to the folder) matches one of these globs' })
       .option('exclude', { type: 'string', array: true, describe: 'Leave out files whose path matches one of these globs' })
       .option('text-field', { type: 'string', default: 'text', describe: 'Field holding the text in .json / .jsonl records' })
       .option('fallback-encoding', { type: 'string', describe: 'Read files that are not valid UTF-8 in this encoding (e.g. windows-1252) instead of skipping them' })
       .option('max-file-size', { type: 'number', default: DEFAULT_MAX_FILE_BYTES / 1048576, describe: 'Skip files larger than this many MB' })
-      .option('commit-seconds', { type: 'number', default: 1, describe: 'How often outputs are synced and the manifest updated (what a killed run keeps)' })
+      .option('commit-seconds', { type: 'number', describe: 'How often outputs are synced and the manifest updated (what a killed run keeps); default 1, 10 for lance' })
       .option('overwrite', { type: 'boolean', default: false, describe: 'Start over in an output folder made with other options' })
       .option('sync', { type: 'boolean', default: false, describe: 'Drop the rows of files changed or gone since they were embedded, and embed the changed ones again' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' })
@@ -28,6 +29,7 @@ export const embedCommand: CommandModule = {
       .example('$0 embed docs/ --out out/ --format npy --level sentence --level document', 'sentence and document vectors as vectors.npy + meta.jsonl')
       .example("$0 embed docs/ --out out/ --include '**/*.md' --exclude 'drafts/**'", 'only Markdown files, not the drafts')
       .example('$0 embed docs/ --out out/ --level word --layers -4,-3,-2,-1 --layer-agg concat', 'word vectors from the last four layers')
+      .example('$0 embed docs/ --out out/ --format lance --level sentence', 'a LanceDB table of sentences, indexed for ANN search once it is large')
       .example('$0 embed docs/ --out out/ --sync', 'after files were edited, deleted or renamed: drop their rows, embed the edited ones again'),
   handler: async (argv: any) => {
     const model = await loadContextualModel(modelOptionsFrom(argv));
@@ -62,12 +64,14 @@ export const embedCommand: CommandModule = {
         },
         onFileIssue: (source, entry) => progress.log(entry.status === 'done' ? `ctxembed: ${source}: ${entry.reason}` : `ctxembed: ${entry.status} ${source}: ${entry.reason}`),
         onInputChange: (c) => progress.log(`ctxembed: ${describeChange(c)}`),
+        onIndex: (level, rows) => progress.log(`building the ANN index of the ${level} table (${rows} rows)...`),
       });
       progress.stop();
       console.error(
         `${s.stopped ? 'stopped' : 'finished'}: ${s.done} done${s.alreadyDone ? `, ${s.alreadyDone} already done` : ''}, ${s.skipped} skipped, ${s.failed} failed of ${s.files} files; ` +
           `${s.rows} rows in ${argv.out} (${s.tokens} tokens in ${s.seconds.toFixed(1)} s)`,
       );
+      for (const i of s.indexed) console.error(describeIndex(i));
       if (s.badLines) console.error(`${s.badLines} bad line${s.badLines > 1 ? 's' : ''} of .jsonl files left out (see above)`);
       if (s.changed || s.gone) {
         const what = [s.changed && `${s.changed} changed`, s.gone && `${s.gone} gone`].filter(Boolean).join(' and ');

@@ -1,7 +1,9 @@
 /** The `ctxembed` command line: thin yargs commands over the library. */
 import yargs from 'yargs';
 import { CtxembedError } from '../errors';
+import { indexCommand } from './build-index';
 import { compareCommand } from './compare';
+import { convertCommand } from './convert';
 import { distillCommand } from './distill';
 import { embedCommand } from './embed';
 import { evalCommand } from './eval';
@@ -11,7 +13,7 @@ import { queryCommand } from './query';
 import { runCommand } from './run';
 import { trainCommand } from './train';
 
-export const COMMANDS = [embedCommand, queryCommand, quantizeCommand, trainCommand, evalCommand, distillCommand, compareCommand, runCommand];
+export const COMMANDS = [embedCommand, queryCommand, indexCommand, convertCommand, quantizeCommand, trainCommand, evalCommand, distillCommand, compareCommand, runCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');

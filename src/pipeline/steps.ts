@@ -304,11 +304,11 @@ export const STEP_KINDS: Record<string, StepKind> = {
   },
   query: {
     describe: 'Nearest sentences or documents of an embedded folder (ctxembed query)',
-    params: { index: str, text: str, k: int, level: { enum: ['sentence', 'document'] } },
+    params: { index: str, text: str, k: int, level: { enum: ['sentence', 'document'] }, where: str, exact: bool, refine: int },
     required: ['index', 'text'],
     outputs: ['hits'],
     async run(p, ctx) {
-      const hits = await queryIndex(p.index, p.text, { k: p.k, level: p.level });
+      const hits = await queryIndex(p.index, p.text, { k: p.k, level: p.level, where: p.where, exact: p.exact, refine: p.refine });
       const results = hits.map((h, i) => ({ query: p.text, rank: i + 1, score: h.score, source: h.row.source, start: h.row.start, end: h.row.end, text: h.row.text }));
       const file = path.join(ctx.dir, 'hits.json');
       fs.writeFileSync(file, JSON.stringify(results, null, 1));

@@ -3,7 +3,8 @@
  * order, into new files under DIR/.sync/ and synced; then the manifest that counts them is
  * written there, the mark that the new files are whole; then the files are renamed into place,
  * the manifest last. A run stopped before the mark leaves the folder as it was (the next run
- * removes .sync/); one stopped after it is finished by the next run (`finishSync`).
+ * removes .sync/); one stopped after it is finished by the next run (`finishSync`). LanceDB
+ * tables are rewritten from the first dropped row on, in new versions the manifest then records.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,8 +12,9 @@ import { InputError } from '../errors';
 import { openKeeping, outputError, readChunks, syncFd, syncFolder, writeAll } from '../files';
 import { FileEntry, Manifest, MANIFEST_FILE, readManifest, writeManifest } from './manifest';
 import { NPY_HEADER_BYTES, npyHeader } from './npy';
-import { OutputFormat, SinkState } from './rows';
-import { NPY_FILE, sinkFiles } from './writers';
+import { connect, lanceWriteError, openCommitted, scanTables, tableFolder } from './lance-table';
+import { OutputFormat, SinkState, TableState } from './rows';
+import { NPY_FILE, openSink, sinkFiles } from './writers';
 
 export const SYNC_DIR = '.sync';
 
@@ -87,11 +89,8 @@ function copyRows(dir: string, staging: string, name: string, committed: SinkSta
   }
 }
 
-/** The folder without the rows and entries of `drop`: the files' rows renumbered in order, everything synced and renamed into place. */
-export function dropRows(dir: string, manifest: Manifest, drop: Set<string>): Manifest {
-  const staging = path.join(dir, SYNC_DIR);
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(staging);
+/** The entries of the files kept, their rows renumbered in order, with the row ranges they come from ([first, end), sorted) and how many rows they keep. */
+function keptRows(manifest: Manifest, drop: Set<string>): { files: Record<string, FileEntry>; ranges: [number, number][]; rows: number } {
   const files: Record<string, FileEntry> = {};
   const ranges: [number, number][] = [];
   let next = 0;
@@ -109,12 +108,57 @@ export function dropRows(dir: string, manifest: Manifest, drop: Set<string>): Ma
     files[source] = { ...entry, rows: [next, next + b - a] };
     next += b - a;
   }
+  return { files, ranges, rows: next };
+}
+
+/**
+ * LanceDB tables without the rows of `drop`: each table's rows from the first dropped one on are
+ * deleted and the kept ones among them appended again, renumbered, read from the committed
+ * versions. Until the manifest records the new versions, a resumed run restores the old ones.
+ */
+async function dropTableRows(dir: string, manifest: Manifest, drop: Set<string>, files: Record<string, FileEntry>): Promise<Manifest> {
+  const tables = manifest.committed.tables ?? {};
+  const first = Math.min(manifest.committed.rows, ...[...drop].map((source) => manifest.files[source]?.rows?.[0] ?? Infinity));
+  const remedy = 'start over with --overwrite';
+  const cut: Record<string, TableState> = {};
+  const db = await connect(dir);
+  try {
+    for (const [level, state] of Object.entries(tables)) {
+      const table = await openCommitted(db, dir, level, state, remedy, { latest: true });
+      try {
+        await table.delete(`row >= ${first}`);
+        cut[level] = { version: await table.version(), rows: await table.countRows() };
+      } catch (err) {
+        throw lanceWriteError(err, path.join(dir, tableFolder(level)));
+      } finally {
+        table.close();
+      }
+    }
+  } finally {
+    db.close();
+  }
+  const sink = await openSink(dir, 'lance', { rows: first, dim: manifest.committed.dim, bytes: {}, tables: cut });
+  for await (const r of scanTables(dir, tables, remedy, `row >= ${first}`)) if (!drop.has(r.row.source)) await sink.write(r.row, r.vector);
+  sink.endFile();
+  const committed = await sink.commit();
+  await sink.close();
+  writeManifest(dir, { ...manifest, committed, files });
+  return readManifest(dir)!;
+}
+
+/** The folder without the rows and entries of `drop`: the files' rows renumbered in order, everything synced and renamed into place. */
+export async function dropRows(dir: string, manifest: Manifest, drop: Set<string>): Promise<Manifest> {
+  const { files, ranges, rows } = keptRows(manifest, drop);
+  if (manifest.options.format === 'lance') return dropTableRows(dir, manifest, drop, files);
+  const staging = path.join(dir, SYNC_DIR);
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging);
   const bytes: Record<string, number> = {};
   for (const name of sinkFiles(manifest.options.format as OutputFormat)) {
     const written = manifest.committed.rows > 0 ? copyRows(dir, staging, name, manifest.committed, ranges) : 0;
     if (name !== NPY_FILE) bytes[name] = written;
   }
-  const synced: Manifest = { ...manifest, committed: { rows: next, dim: manifest.committed.dim, bytes }, files };
+  const synced: Manifest = { ...manifest, committed: { rows, dim: manifest.committed.dim, bytes }, files };
   writeManifest(staging, synced);
   finishSync(dir);
   return readManifest(dir)!;

@@ -6,9 +6,9 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError } from '../errors';
+import { InputError, UsageError } from '../errors';
 import { readChunks, writeFileAtomic } from '../files';
-import { SinkState } from './rows';
+import { Level, SinkState } from './rows';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -65,6 +65,16 @@ export function optionsDiffer(a: Record<string, unknown>, b: Record<string, unkn
     if (x !== y) return `${key}: ${x ?? 'unset'} → ${y ?? 'unset'}`;
   }
   return null;
+}
+
+/** The level a query searches (and an index is built on): `asked`, else sentence rows when the folder has them, else document rows. */
+export function queryLevel(manifest: Manifest, dir: string, asked?: Level): Level {
+  const levels = manifest.options.levels as Level[];
+  const level = asked ?? (levels.includes('sentence') ? 'sentence' : levels.includes('document') ? 'document' : undefined);
+  if (!level || !levels.includes(level)) {
+    throw new UsageError(`${dir} holds ${levels.join(', ')} rows; query searches sentence or document rows (embed with --level sentence or --level document)`);
+  }
+  return level;
 }
 
 /** Files of a model folder (Hugging Face layout) that decide its vectors, besides the ONNX file. */

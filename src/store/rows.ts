@@ -19,29 +19,49 @@ export interface EmbeddingRow {
   tokens?: number;
 }
 
-/** What a sink has durably written: rows, their dimension, and the byte length of its line files. */
+/** The fields of a level's rows, in the order its rows are made (and their JSON written). */
+export const ROW_FIELDS: Record<Level, readonly (keyof EmbeddingRow)[]> = {
+  token: ['source', 'level', 'index', 'text', 'word', 'start', 'end'],
+  word: ['source', 'level', 'index', 'text', 'start', 'end', 'tokens'],
+  sentence: ['source', 'level', 'index', 'text', 'start', 'end'],
+  document: ['source', 'level', 'index', 'text', 'start', 'end'],
+};
+
+/** A LanceDB table's committed version and how many rows it holds there. */
+export interface TableState {
+  version: number;
+  rows: number;
+}
+
+/**
+ * What a sink has durably written: rows, their dimension, the byte length of its line files, and
+ * (lance) each level's table version.
+ */
 export interface SinkState {
   rows: number;
   dim: number;
   bytes: Record<string, number>;
+  tables?: Record<string, TableState>;
 }
 
 /**
- * Where rows go; `flush` writes what is buffered and says how far the files reach, `sync` makes it
- * durable, `rollback` cuts the files back to an earlier state (a failed run's last commit) and closes them.
+ * Where rows go. `write` buffers (and writes once the buffer is large), `endFile` marks the rows so
+ * far as those of complete files, `commit` makes everything up to that mark durable and says how far
+ * the outputs then reach, `rollback` cuts the outputs back to an earlier state (a failed run's last
+ * commit) and closes them.
  */
 export interface RowSink {
-  write(row: EmbeddingRow, vector: Float32Array): void;
-  flush(): SinkState;
-  sync(): void;
-  rollback(to: SinkState): void;
-  close(): void;
+  write(row: EmbeddingRow, vector: Float32Array): Promise<void>;
+  endFile(): void;
+  commit(): Promise<SinkState>;
+  rollback(to: SinkState): Promise<void>;
+  close(): Promise<void>;
   /** Rows written so far, including those the sink continued from. */
   readonly rows: number;
 }
 
-export type OutputFormat = 'jsonl' | 'npy';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['jsonl', 'npy'];
+export type OutputFormat = 'jsonl' | 'npy' | 'lance';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['jsonl', 'npy', 'lance'];
 
 /** float32 values survive a round trip through 9 significant digits; fewer characters than the float64 text. */
 export function vectorToJson(vector: Float32Array): string {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { InputError } from '../errors';
+import { scanTables } from './lance-table';
 import { Manifest } from './manifest';
 import { NPY_HEADER_BYTES } from './npy';
 import { EmbeddingRow } from './rows';
@@ -23,6 +24,10 @@ async function* lines(file: string, limitBytes: number): AsyncGenerator<string> 
 /** Every committed row of `dir` (as its manifest counts them), with its vector. */
 export async function* scanRows(dir: string, manifest: Manifest): AsyncGenerator<ScannedRow> {
   const { rows, dim, bytes } = manifest.committed;
+  if (manifest.options.format === 'lance') {
+    yield* scanTables(dir, manifest.committed.tables ?? {}, 'run the embed command again with --overwrite');
+    return;
+  }
   if (manifest.options.format === 'npy') {
     const npy = path.join(dir, NPY_FILE);
     if (!fs.existsSync(npy)) throw new InputError(`${npy}: missing (the manifest counts ${rows} rows)`);

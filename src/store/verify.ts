@@ -1,8 +1,9 @@
 /**
  * Checks an output folder against its manifest before it is resumed or searched: every file the
  * format writes holds at least what the manifest commits (vectors.npy: its header and rows x dim
- * floats; the line files: the committed bytes, ending a line, with one line per row), and the
- * files' row ranges tile the committed rows. Anything short or inconsistent is refused with one
+ * floats; the line files: the committed bytes, ending a line, with one line per row; a LanceDB
+ * table: its committed version, holding its committed rows), and the files' row ranges tile the
+ * committed rows. Anything short or inconsistent is refused with one
  * line naming the file; nothing is ever padded. Bytes past the commit are left to the writer,
  * which cuts them off.
  */
@@ -10,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
 import { readChunks } from '../files';
+import { connect, openCommitted } from './lance-table';
 import { Manifest, MANIFEST_FILE } from './manifest';
 import { NPY_HEADER_BYTES, readNpyHeader } from './npy';
 import { OutputFormat } from './rows';
@@ -63,14 +65,28 @@ function rangesProblem(manifest: Manifest): string | null {
   return next === manifest.committed.rows ? null : `its files' rows end at ${next}, but it commits ${manifest.committed.rows}`;
 }
 
+/** Each table the manifest records must hold its rows at its committed version, and they add up to the committed rows. */
+async function checkTables(dir: string, manifest: Manifest, remedy: string): Promise<void> {
+  const tables = manifest.committed.tables ?? {};
+  const rows = Object.values(tables).reduce((n, t) => n + t.rows, 0);
+  if (rows !== manifest.committed.rows) throw new InputError(`${path.join(dir, MANIFEST_FILE)} is inconsistent: its tables hold ${rows} rows, but it commits ${manifest.committed.rows}; ${remedy}`);
+  const db = await connect(dir);
+  try {
+    for (const [level, state] of Object.entries(tables)) (await openCommitted(db, dir, level, state, remedy)).close();
+  } finally {
+    db.close();
+  }
+}
+
 /**
- * Throws an InputError when the files of `dir` do not hold what its manifest commits.
+ * Throws an InputError when the outputs of `dir` do not hold what its manifest commits.
  * @param remedy what the user can do, appended to the message
  */
-export function checkOutputs(dir: string, manifest: Manifest, remedy: string): void {
+export async function checkOutputs(dir: string, manifest: Manifest, remedy: string): Promise<void> {
   const ranges = rangesProblem(manifest);
   if (ranges) throw new InputError(`${path.join(dir, MANIFEST_FILE)} is inconsistent: ${ranges}; ${remedy}`);
   if (manifest.committed.rows === 0) return;
+  if (manifest.options.format === 'lance') return checkTables(dir, manifest, remedy);
   for (const file of sinkFiles(manifest.options.format as OutputFormat)) {
     const why = problem(dir, file, manifest);
     if (why) throw new InputError(`${path.join(dir, file)}: ${why}, so the folder no longer matches its manifest; ${remedy}`);
