@@ -166,6 +166,19 @@ function sameContent(file: string, entry: FileEntry): boolean {
   }
 }
 
+/** A lance run that ends builds the ANN indexes its tables are due (in `summary.indexed`); returns the manifest that records them. */
+export async function indexWhereDueAtEnd(out: string, m: Manifest, options: Pick<EmbedFolderOptions, 'format' | 'indexRows' | 'onIndex'>, summary: EmbedSummary): Promise<Manifest> {
+  if (options.format !== 'lance') return m;
+  try {
+    const { manifest, built } = await indexWhereDue(out, m, options.indexRows, options.onIndex);
+    summary.indexed = built;
+    return manifest;
+  } catch (err) {
+    if (err instanceof OutputError) throw new OutputError(`${err.message}; the ${m.committed.rows} rows of ${out} are committed: build the index later with ctxembed index --index ${out}`);
+    throw err;
+  }
+}
+
 /** A write error once `out` is cut back to its last commit of `rows` rows: what failed, what is kept, how to go on. */
 export function keptAsOfCommit(err: OutputError, out: string, rows: number): OutputError {
   return new OutputError(`${err.message}; ${out} is kept as of its last commit (${rows} rows): ${/disk full/.test(err.message) ? 'make room and ' : ''}run the same command again to resume`);
@@ -373,14 +386,7 @@ async function embedLocked(files: SourceFile[], model: ContextualModel, options:
     throw err instanceof OutputError ? keptAsOfCommit(err, out, m.committed.rows) : err;
   }
   summary.stopped ||= options.shouldStop?.() ?? false;
-  if (format === 'lance' && !summary.stopped) {
-    try {
-      ({ manifest: m, built: summary.indexed } = await indexWhereDue(out, m, options.indexRows, options.onIndex));
-    } catch (err) {
-      if (err instanceof OutputError) throw new OutputError(`${err.message}; the ${m.committed.rows} rows of ${out} are committed: build the index later with ctxembed index --index ${out}`);
-      throw err;
-    }
-  }
+  if (!summary.stopped) m = await indexWhereDueAtEnd(out, m, options, summary);
   summary.rows = m.committed.rows;
   summary.seconds = (Date.now() - began) / 1000;
   return summary;
