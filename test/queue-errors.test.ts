@@ -11,12 +11,12 @@ import { readManifest } from '../src/store/manifest';
 import { ctxembed, lines, startCtxembed } from './cli';
 import { fixtureModel, ROOT, tmpDir } from './fixtures';
 import { expectSameOutput, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
-import { freePort, redisAvailable, startRedis, TestRedis } from './redis';
+import { freePort, redisAvailable, startRedis, LocalRedis } from './redis';
 
 const hasRedis = redisAvailable();
 const maybe = hasRedis ? test : test.skip;
 
-let redis: TestRedis;
+let redis: LocalRedis;
 let docs: string;
 beforeAll(async () => {
   if (!hasRedis) return;

@@ -11,7 +11,7 @@ import { readManifest } from '../src/store/manifest';
 import { expectExactlyCommitted, lines, startCtxembed } from './cli';
 import { tmpDir } from './fixtures';
 import { expectSameOutput, jobCounts, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
-import { redisAvailable, startRedis, TestRedis } from './redis';
+import { redisAvailable, startRedis, LocalRedis } from './redis';
 
 const hasRedis = redisAvailable();
 const maybe = hasRedis ? test : test.skip;
@@ -20,7 +20,7 @@ const EMBED = (docs: string) => ['embed', docs, '--model', TINY, '--level', 'tok
 /** Jobs of several files, committed after each file and in small batches: slow enough to be caught in the middle. */
 const SLOW = ['--job-size', '600', '--batch-tokens', '64', '--commit-seconds', '0'];
 
-let redis: TestRedis;
+let redis: LocalRedis;
 let docs: string;
 let single: string;
 beforeAll(async () => {

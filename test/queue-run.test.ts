@@ -9,12 +9,12 @@ import { QueueProgress } from '../src/queue/progress';
 import { ctxembed, lines } from './cli';
 import { tmpDir } from './fixtures';
 import { expectSameOutput, jobCounts, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
-import { redisAvailable, startRedis, TestRedis } from './redis';
+import { redisAvailable, startRedis, LocalRedis } from './redis';
 
 const hasRedis = redisAvailable();
 const maybe = hasRedis ? test : test.skip;
 
-let redis: TestRedis;
+let redis: LocalRedis;
 let docs: string;
 beforeAll(async () => {
   if (!hasRedis) return;

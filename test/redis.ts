@@ -1,72 +1,10 @@
-/**
- * A Redis of the test's own: Debian's redis-server on a free loopback port, nothing saved to
- * disk, stopped with the test. Tests that need one skip with a message where it is not installed.
- */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import * as net from 'net';
+/** A Redis per test file (scripts/redis-server.ts); tests that need one skip with a message where redis-server is not installed. */
+import { REDIS_SERVER } from '../scripts/redis-server';
 
-const SERVER = ['/usr/bin/redis-server', 'redis-server'].find((s) => spawnSync(s, ['--version']).status === 0) ?? null;
+export { freePort, startRedis } from '../scripts/redis-server';
+export type { LocalRedis } from '../scripts/redis-server';
 
 export function redisAvailable(): boolean {
-  if (!SERVER) console.warn('skipping: redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it)');
-  return SERVER !== null;
-}
-
-/** A port nothing listens on now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-export interface TestRedis {
-  /** redis://127.0.0.1:PORT */
-  url: string;
-  /** Stops the server (SIGTERM) and waits for it to be gone; its data goes with it. */
-  stop(): Promise<void>;
-  /** Starts it again, empty, on the same port. */
-  start(): Promise<void>;
-}
-
-const running = new Set<ChildProcess>();
-process.on('exit', () => running.forEach((p) => p.kill('SIGKILL')));
-
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
-  let server: ChildProcess | null = null;
-  const start = async () => {
-    const child = spawn(SERVER!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    server = child;
-    running.add(child);
-    child.once('exit', () => running.delete(child));
-    for (let i = 0; !(await accepting(port)); i++) {
-      if (i > 250 || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  const stop = async () => {
-    const child = server;
-    if (!child || child.exitCode !== null) return;
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await gone;
-  };
-  await start();
-  return { url: `redis://127.0.0.1:${port}`, stop, start };
+  if (!REDIS_SERVER) console.warn('skipping: redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it)');
+  return REDIS_SERVER !== null;
 }
