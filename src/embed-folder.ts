@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import { ContextualModel } from './contextual/model';
 import { embedDocuments, prepareModel } from './embed';
 import { OutputError, UsageError } from './errors';
-import { ensureWritableFolder } from './files';
+import { ensureWritableFolder, sizeOrZero } from './files';
 import { newManifest, RowOptions } from './folder-manifest';
 import { dropRows, finishSync } from './store/compact';
 import { BuiltIndex, indexWhereDue } from './store/lance-index';
@@ -248,13 +248,7 @@ async function embedLocked(files: SourceFile[], model: ContextualModel, options:
   const sink = await openSink(out, format, m.committed);
 
   const progress: FolderProgress = { files: 0, filesTotal: files.length, bytes: 0, bytesTotal: 0, tokens: 0, rows: 0 };
-  const sizes = files.map((f) => {
-    try {
-      return fs.statSync(f.path).size;
-    } catch {
-      return 0;
-    }
-  });
+  const sizes = files.map((f) => sizeOrZero(f.path));
   progress.bytesTotal = sizes.reduce((a, b) => a + b, 0);
   /** Passes over a streamed file: one for token, word and document rows, one for sentences. */
   const passes = Math.max(1, (['token', 'word', 'document'].some((l) => levels.has(l)) ? 1 : 0) + (levels.has('sentence') ? 1 : 0));

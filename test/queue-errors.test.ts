@@ -11,19 +11,10 @@ import { readManifest } from '../src/store/manifest';
 import { ctxembed, lines, startCtxembed } from './cli';
 import { fixtureModel, ROOT, tmpDir } from './fixtures';
 import { expectSameOutput, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
-import { freePort, redisAvailable, startRedis, LocalRedis } from './redis';
+import { freePort, redisPerFile } from './redis';
 
-const hasRedis = redisAvailable();
-const maybe = hasRedis ? test : test.skip;
-
-let redis: LocalRedis;
 let docs: string;
-beforeAll(async () => {
-  if (!hasRedis) return;
-  redis = await startRedis();
-  docs = makeCorpus(12);
-});
-afterAll(() => redis?.stop());
+const { maybe, redis } = redisPerFile(() => (docs = makeCorpus(12)));
 
 const oneMachine = () => singleRun(['embed', docs, '--model', TINY, '--level', 'sentence', '--format', 'npy']);
 const embedArgs = (out: string, url: string, model = TINY) => ['embed', docs, '--model', model, '--level', 'sentence', '--format', 'npy', '--out', out, '--queue', url, '--job-size', '100', '--quiet'];
@@ -73,7 +64,7 @@ maybe('a worker of another ctxembed version hands the job back and stops; a work
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(other, 'node_modules'));
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   fs.writeFileSync(path.join(other, 'package.json'), JSON.stringify({ ...pkg, version: '0.0.1-other' }));
-  const url = `${redis.url}/1`;
+  const url = `${redis().url}/1`;
   const out = tmpDir('queue-version');
   const coordinator = startCtxembed(embedArgs(out, url));
   await queued(coordinator);
@@ -98,7 +89,7 @@ maybe("a worker whose model files differ from the run's hands the job back and s
   const model = tmpDir('queue-model');
   fs.cpSync(TINY, model, { recursive: true });
   const onnx = path.join(model, 'onnx', 'model.onnx');
-  const url = `${redis.url}/2`;
+  const url = `${redis().url}/2`;
   const out = tmpDir('queue-model-out');
   const coordinator = startCtxembed(embedArgs(out, url, model));
   await queued(coordinator);
@@ -115,7 +106,7 @@ maybe("a worker whose model files differ from the run's hands the job back and s
 });
 
 maybe('a worker that cannot see the output folder (no shared filesystem) hands the job back and stops; the run resumes once it can', async () => {
-  const url = `${redis.url}/3`;
+  const url = `${redis().url}/3`;
   const out = tmpDir('queue-unseen');
   const coordinator = startCtxembed(embedArgs(out, url));
   await queued(coordinator);

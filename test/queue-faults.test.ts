@@ -11,25 +11,18 @@ import { readManifest } from '../src/store/manifest';
 import { expectExactlyCommitted, lines, startCtxembed } from './cli';
 import { tmpDir } from './fixtures';
 import { expectSameOutput, jobCounts, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
-import { redisAvailable, startRedis, LocalRedis } from './redis';
-
-const hasRedis = redisAvailable();
-const maybe = hasRedis ? test : test.skip;
+import { redisPerFile, startRedis } from './redis';
 
 const EMBED = (docs: string) => ['embed', docs, '--model', TINY, '--level', 'token', '--level', 'sentence', '--format', 'npy'];
 /** Jobs of several files, committed after each file and in small batches: slow enough to be caught in the middle. */
 const SLOW = ['--job-size', '600', '--batch-tokens', '64', '--commit-seconds', '0'];
 
-let redis: LocalRedis;
 let docs: string;
 let single: string;
-beforeAll(async () => {
-  if (!hasRedis) return;
-  redis = await startRedis();
+const { maybe, redis } = redisPerFile(() => {
   docs = makeCorpus(160);
   single = singleRun(EMBED(docs));
 });
-afterAll(() => redis?.stop());
 
 /** Resolves once `check` returns something, polling every 5 ms; fails after `seconds`. */
 async function until<T>(what: string, check: () => T | null | undefined, seconds = 60): Promise<T> {
@@ -65,7 +58,7 @@ function mergedJobs(out: string): Set<string> {
 }
 
 maybe('kill -9 of a worker in the middle of a job, twice at random moments: the run completes, equal to a one-machine run', async () => {
-  const url = `${redis.url}/1`;
+  const url = `${redis().url}/1`;
   const out = tmpDir('queue-killed');
   const workers = [startWorker(url), startWorker(url)];
   const coordinator = startCtxembed([...EMBED(docs), '--out', out, '--queue', url, ...SLOW, '--quiet']);
@@ -93,7 +86,7 @@ maybe('kill -9 of a worker in the middle of a job, twice at random moments: the 
 });
 
 maybe('the coordinator killed and started again: it merges what workers finished meanwhile and queues no finished job again', async () => {
-  const url = `${redis.url}/2`;
+  const url = `${redis().url}/2`;
   const out = tmpDir('queue-coordinator');
   const workers = [startWorker(url), startWorker(url)];
   const args = [...EMBED(docs), '--out', out, '--queue', url, ...SLOW, '--quiet'];

@@ -9,24 +9,15 @@ import { QueueProgress } from '../src/queue/progress';
 import { ctxembed, lines } from './cli';
 import { tmpDir } from './fixtures';
 import { expectSameOutput, jobCounts, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
-import { redisAvailable, startRedis, LocalRedis } from './redis';
+import { redisPerFile } from './redis';
 
-const hasRedis = redisAvailable();
-const maybe = hasRedis ? test : test.skip;
-
-let redis: LocalRedis;
 let docs: string;
-beforeAll(async () => {
-  if (!hasRedis) return;
-  redis = await startRedis();
-  docs = makeCorpus(90);
-});
-afterAll(() => redis?.stop());
+const { maybe, redis } = redisPerFile(() => (docs = makeCorpus(90)));
 
 maybe('three workers: the merged output equals a one-machine run row by row, and query reads it', async () => {
   const embed = ['embed', docs, '--model', TINY, '--level', 'sentence', '--level', 'document', '--format', 'npy'];
   const single = singleRun(embed);
-  const url = `${redis.url}/1`;
+  const url = `${redis().url}/1`;
   const workers = [startWorker(url), startWorker(url), startWorker(url)];
   const out = tmpDir('queue-out');
   const r = ctxembed([...embed, '--out', out, '--queue', url, '--job-size', '150', '--batch-tokens', '128']);
@@ -54,7 +45,7 @@ maybe('three workers: the merged output equals a one-machine run row by row, and
 });
 
 maybe('the API: progress sums every worker, the summary counts jobs and workers, a rerun finds every job finished', async () => {
-  const url = `${redis.url}/2`;
+  const url = `${redis().url}/2`;
   const single = singleRun(['embed', docs, '--model', TINY, '--level', 'token']);
   const workers = [startWorker(url), startWorker(url)];
   const model = await loadContextualModel({ model: TINY });

@@ -80,7 +80,7 @@ export const embedCommand: CommandModule = {
           onLog: (line) => progress.log(`ctxembed: ${line}`),
         });
         s = q;
-        spread = `; ${q.jobs} jobs on ${q.workers} worker${q.workers === 1 ? '' : 's'}`;
+        spread = `; ${q.jobs} job${q.jobs === 1 ? '' : 's'} on ${q.workers} worker${q.workers === 1 ? '' : 's'}`;
       } else {
         s = await embedFolder(argv.paths, model, {
           ...options,

@@ -12,7 +12,7 @@ import * as path from 'path';
 import { ContextualModel } from '../contextual/model';
 import { checkFallbackEncoding, DEFAULT_MAX_FILE_BYTES, EmbedFolderOptions, EmbedSummary, emptySummary, indexWhereDueAtEnd, listInputs, openOutput } from '../embed-folder';
 import { QueueError, UsageError } from '../errors';
-import { ensureWritableFolder } from '../files';
+import { ensureWritableFolder, sizeOrZero } from '../files';
 import { finishSync } from '../store/compact';
 import { lockFolder } from '../store/lock';
 import { MANIFEST_FILE, writeManifest } from '../store/manifest';
@@ -39,14 +39,6 @@ export interface QueuedSummary extends EmbedSummary {
   /** Jobs of this run (files done before it are in none). */
   jobs: number;
   workers: number;
-}
-
-function sizeOf(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
-  }
 }
 
 export async function embedFolderQueued(paths: string[], model: ContextualModel, options: QueuedRunOptions): Promise<QueuedSummary> {
@@ -82,7 +74,7 @@ async function coordinate(files: SourceFile[], inputs: string[], model: Contextu
   const opened = await openOutput(files, model, options, summary, true);
   writeManifest(out, opened.manifest);
 
-  const sizes = new Map(files.map((f) => [f.source, sizeOf(f.path)]));
+  const sizes = new Map(files.map((f) => [f.source, sizeOrZero(f.path)]));
   const opening = opened.manifest;
   const before = files.filter((f) => opening.files[f.source]?.status === 'done');
   summary.alreadyDone = before.filter((f) => opened.unchanged.has(f.source)).length;
