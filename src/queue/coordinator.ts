@@ -85,10 +85,10 @@ async function coordinate(files: SourceFile[], inputs: string[], model: Contextu
   summary.jobs = plan.jobs.length;
 
   const progress = new RunProgress(plan.jobs, files.length, { files: before.length, bytes: before.reduce((n, f) => n + sizes.get(f.source)!, 0) });
-  const run = new Following(out, plan.jobs, opening, summary, progress, options);
   const settings: RunSettings = { maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, batchTokens: options.batchTokens, commitSeconds: options.commitSeconds };
-  const queue = new RunQueue(link, out, inputs, settings, plan.jobs, run.events());
-  run.queue = queue;
+  const queue = new RunQueue(link, out, inputs, settings, plan.jobs);
+  const run = new Following(queue, out, plan.jobs, opening, summary, progress, options);
+  queue.listen(run.events());
   const unwatch = link.watch(() => run.wake());
   try {
     const unfinished = plan.jobs.filter((j) => !run.ready.has(j.id));

@@ -18,7 +18,6 @@ const SWEEP_MS = 5000;
 
 /** Following a run's jobs through the queue: their parts merged in the plan's order as they finish, progress, failures, a stop. */
 export class Following {
-  queue!: RunQueue;
   /** Jobs before this one in the plan are merged. */
   next = 0;
   /** Jobs whose parts are done but not merged yet. */
@@ -29,7 +28,7 @@ export class Following {
   private lastSweep = Date.now();
   private woken: () => void = () => undefined;
 
-  constructor(private readonly out: string, private readonly jobs: PlannedJob[], public manifest: Manifest, private readonly summary: QueuedSummary, private readonly progress: RunProgress, private readonly options: QueuedRunOptions) {
+  constructor(private readonly queue: RunQueue, private readonly out: string, private readonly jobs: PlannedJob[], public manifest: Manifest, private readonly summary: QueuedSummary, private readonly progress: RunProgress, private readonly options: QueuedRunOptions) {
     this.position = new Map(jobs.map((j, i) => [j.id, i]));
     this.ready = new Set(jobs.filter((j) => readDone(out, j.id)).map((j) => j.id));
   }

@@ -21,7 +21,7 @@ export class RunQueue {
   private readonly events: QueueEvents;
   private readonly ids: Set<string>;
 
-  constructor(private readonly link: RedisLink, private readonly out: string, private readonly inputs: string[], private readonly settings: RunSettings, jobs: PlannedJob[], on: RunEvents) {
+  constructor(private readonly link: RedisLink, private readonly out: string, private readonly inputs: string[], private readonly settings: RunSettings, jobs: PlannedJob[]) {
     this.ids = new Set(jobs.map((j) => j.id));
     this.queue = new Queue<JobData>(QUEUE_NAME, { connection: link.client() });
     // Reads of the event stream block 1 s at a time (not 10): BullMQ's guard on a read outlives a lost Redis by that much.
@@ -29,6 +29,10 @@ export class RunQueue {
     // Connection errors: the link's watch decides when Redis is gone.
     this.queue.on('error', () => undefined);
     this.events.on('error', () => undefined);
+  }
+
+  /** Passes on the events of this run's jobs. */
+  listen(on: RunEvents): void {
     this.events.on('progress', ({ jobId, data }) => this.ids.has(jobId) && typeof data === 'object' && on.progress(jobId, data as unknown as JobProgress));
     this.events.on('completed', ({ jobId }) => this.ids.has(jobId) && on.completed(jobId));
     this.events.on('failed', ({ jobId, failedReason }) => this.ids.has(jobId) && on.failed(jobId, failedReason));
