@@ -3,14 +3,15 @@
  * workers killed with kill -9 in the middle of a job (their jobs stall and another worker resumes
  * their parts), the coordinator killed and started again (it merges what is done and queues
  * nothing finished), Redis stopped (everyone says so and exits non-zero; a rerun once it is back
- * completes the output). Each time the output equals a one-machine run's, no row lost or repeated.
+ * completes the output), a part locked by another host's worker (copied into a new attempt). Each
+ * time the output equals a one-machine run's, no row lost or repeated.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { readManifest } from '../src/store/manifest';
 import { expectExactlyCommitted, lines, startCtxembed } from './cli';
 import { tmpDir } from './fixtures';
-import { expectSameOutput, jobCounts, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
+import { expectSameOutput, expectSameTables, jobCounts, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
 import { redisPerFile, startRedis } from './redis';
 
 const EMBED = (docs: string) => ['embed', docs, '--model', TINY, '--level', 'token', '--level', 'sentence', '--format', 'npy'];
@@ -83,6 +84,29 @@ maybe('kill -9 of a worker in the middle of a job, twice at random moments: the 
   }
   expect([...jobCounts(logs, 'done in').values()].every((n) => n === 1)).toBe(true);
   expectSameOutput(out, single);
+});
+
+maybe('a part locked by a worker of another host (dead, or alive but cut off from Redis) is never written again: the next worker copies what it committed into a new attempt (lance)', async () => {
+  const url = `${redis().url}/3`;
+  const lance = ['embed', docs, '--model', TINY, '--level', 'sentence', '--level', 'document', '--format', 'lance'];
+  const out = tmpDir('queue-elsewhere');
+  const first = startWorker(url);
+  const coordinator = startCtxembed([...lance, '--out', out, '--queue', url, ...SLOW, '--quiet']);
+  const job = await until('a job half done', () => partInProgress(out, first.child.pid!, 2));
+  first.child.kill('SIGKILL');
+  await first.done;
+  // as if that worker had run on another machine: its lock is not this host's to take over
+  const attempt = path.join(out, '.queue', 'parts', job, '1');
+  const lock = path.join(attempt, '.lock');
+  fs.writeFileSync(lock, JSON.stringify({ ...JSON.parse(fs.readFileSync(lock, 'utf8')), host: 'elsewhere' }));
+  const committed = Object.keys(readManifest(attempt)!.files).length;
+  const [next] = [startWorker(url)];
+  const r = await coordinator.done;
+  const [log] = (await stopWorkers([next])).map((w) => w.stderr);
+  expect(r.code).toBe(0);
+  expect(log).toContain(`ctxembed worker: job ${job}: done in`);
+  expect(Number(new RegExp(`job ${job}: done in .*\\(and (\\d+) done in the part before\\)`).exec(log)![1])).toBe(committed);
+  await expectSameTables(out, singleRun(lance));
 });
 
 maybe('the coordinator killed and started again: it merges what workers finished meanwhile and queues no finished job again', async () => {

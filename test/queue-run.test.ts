@@ -1,14 +1,18 @@
 /**
  * A queued run (embed --queue) on a real Redis with workers as separate processes gives exactly
  * the output of a one-machine run of the same folder; `query` reads it as it is; a rerun finds
- * every job finished; progress adds up every worker's.
+ * every job finished; progress adds up every worker's; LanceDB tables get their rows and their
+ * ANN index as a one-machine run's.
  */
 import { loadContextualModel } from '../src/contextual/model';
+import { embedFolder } from '../src/embed-folder';
+import { queryIndex } from '../src/query';
 import { embedFolderQueued } from '../src/queue/coordinator';
 import { QueueProgress } from '../src/queue/progress';
+import { Level } from '../src/store/rows';
 import { ctxembed, lines } from './cli';
 import { tmpDir } from './fixtures';
-import { expectSameOutput, jobCounts, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
+import { expectSameOutput, expectSameTables, jobCounts, makeCorpus, singleRun, startWorker, stopWorkers, TINY } from './queue';
 import { redisPerFile } from './redis';
 
 let docs: string;
@@ -66,6 +70,29 @@ maybe('the API: progress sums every worker, the summary counts jobs and workers,
     expect(again).toMatchObject({ jobs: 1, done: 0, alreadyDone: 90, skipped: 2, rows: s.rows });
     expect(logged[logged.length - 1]).toMatch(/^1 job of about 400 tokens' worth of files: 0 merged before, 0 done and waiting to be merged, 1 in the queue/);
     expectSameOutput(out, single);
+  } finally {
+    await model.dispose();
+    await stopWorkers(workers);
+  }
+});
+
+maybe('--format lance: the tables hold a one-machine run\'s rows, their ANN index is built once the last job is merged, and query finds the same', async () => {
+  const url = `${redis().url}/3`;
+  const workers = [startWorker(url), startWorker(url)];
+  const model = await loadContextualModel({ model: TINY });
+  try {
+    const options = { levels: ['sentence', 'document'] as Level[], format: 'lance' as const, indexRows: 100 };
+    const single = tmpDir('queue-lance-single');
+    const one = await embedFolder([docs], model, { ...options, out: single });
+    const out = tmpDir('queue-lance');
+    const s = await embedFolderQueued([docs], model, { ...options, out, queue: url, jobTokens: 1000 });
+    expect(s.jobs).toBeGreaterThan(3);
+    const built = (i: typeof s.indexed) => i.map(({ level, kind, rows }) => [level, kind, rows]);
+    expect(built(one.indexed)).toEqual([['sentence', 'ivf_pq', expect.any(Number)]]);
+    expect(built(s.indexed)).toEqual(built(one.indexed));
+    await expectSameTables(out, single);
+    const hits = (dir: string) => queryIndex(dir, 'money at the river bank', { k: 5, exact: true, model });
+    expect(await hits(out)).toEqual(await hits(single));
   } finally {
     await model.dispose();
     await stopWorkers(workers);

@@ -6,6 +6,7 @@ import { readManifest } from '../src/store/manifest';
 import { readNpy } from '../src/store/npy';
 import { CliResult, ctxembed, expectExactlyCommitted, lines, readJsonl, startCtxembed } from './cli';
 import { fixtureModel, tmpDir } from './fixtures';
+import { readTables } from './lance';
 
 export const TINY = fixtureModel('tiny');
 
@@ -63,6 +64,25 @@ export function singleRun(args: string[]): string {
   return out;
 }
 
+/** The files' entries of `out` are those of the one-machine run `single` (but for the job that made them), and nothing of the queue is left in `out`. */
+function expectSameEntries(out: string, single: string): void {
+  // (the order of the entries is not the rows' order: a one-machine run records a skipped file while the files before it are still being embedded)
+  const withoutPart = (dir: string) => Object.fromEntries(Object.entries(readManifest(dir)!.files).map(([source, { part, ...e }]) => [source, e]));
+  expect(withoutPart(out)).toEqual(withoutPart(single));
+  expect(Object.values(readManifest(out)!.files).every((e) => e.part)).toBe(true);
+  expect(fs.readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+}
+
+/** The largest difference between two runs of vectors, once they are found as many. */
+function largestDifference(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  expect(a.map((v) => v.length)).toEqual(b.map((v) => v.length));
+  let worst = 0;
+  a.forEach((v, i) => {
+    for (let j = 0; j < v.length; j++) worst = Math.max(worst, Math.abs(v[j] - b[i][j]));
+  });
+  return worst;
+}
+
 /**
  * `out` holds exactly the rows of the one-machine run `single`: the same meta lines (or rows
  * without vectors), vectors within 1e-6, the same manifest entries (but for the job that made
@@ -70,26 +90,24 @@ export function singleRun(args: string[]): string {
  */
 export function expectSameOutput(out: string, single: string): void {
   const m = readManifest(out)!;
-  const s = readManifest(single)!;
-  expect(m.committed.rows).toBe(s.committed.rows);
-  expect(expectExactlyCommitted(out)).toBe(s.committed.rows);
-  // (the order of the entries is not the rows' order: a one-machine run records a skipped file while the files before it are still being embedded)
-  const withoutPart = (files: typeof m.files) => Object.fromEntries(Object.entries(files).map(([source, { part, ...e }]) => [source, e]));
-  expect(withoutPart(m.files)).toEqual(withoutPart(s.files));
-  expect(Object.values(m.files).every((e) => e.part)).toBe(true);
-  let worst = 0;
-  const compare = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    expect(a.length).toBe(b.length);
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  };
+  expect(m.committed.rows).toBe(readManifest(single)!.committed.rows);
+  expect(expectExactlyCommitted(out)).toBe(m.committed.rows);
+  expectSameEntries(out, single);
   if (m.options.format === 'npy') {
     expect(fs.readFileSync(path.join(out, 'meta.jsonl'), 'utf8')).toBe(fs.readFileSync(path.join(single, 'meta.jsonl'), 'utf8'));
-    compare(readNpy(path.join(out, 'vectors.npy')).data, readNpy(path.join(single, 'vectors.npy')).data);
+    const [a, b] = [out, single].map((d) => readNpy(path.join(d, 'vectors.npy')));
+    expect(largestDifference([a.data], [b.data])).toBeLessThan(1e-6);
   } else {
     const [a, b] = [out, single].map((d) => readJsonl(path.join(d, 'embeddings.jsonl')));
     expect(a.map(({ vector, ...row }) => row)).toEqual(b.map(({ vector, ...row }) => row));
-    a.forEach((row, i) => compare(row.vector, b[i].vector));
+    expect(largestDifference(a.map((r) => r.vector), b.map((r) => r.vector))).toBeLessThan(1e-6);
   }
-  expect(worst).toBeLessThan(1e-6);
-  expect(fs.readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+}
+
+/** The same for LanceDB tables, read by hand: the same rows (their numbers and fields) at the committed versions, vectors within 1e-6. */
+export async function expectSameTables(out: string, single: string): Promise<void> {
+  expectSameEntries(out, single);
+  const [a, b] = await Promise.all([readTables(out), readTables(single)]);
+  expect(a.map((r) => [r.row, r.fields])).toEqual(b.map((r) => [r.row, r.fields]));
+  expect(largestDifference(a.map((r) => r.vector), b.map((r) => r.vector))).toBeLessThan(1e-6);
 }
