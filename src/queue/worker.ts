@@ -127,18 +127,21 @@ class QueueWorker {
     try {
       await this.ended;
       clearInterval(poll);
-      unwatch();
       // Jobs in flight commit their parts (and hand their jobs back) before the worker closes.
       await Promise.allSettled([...this.inFlight]);
-      // Without Redis, BullMQ's last calls never return: the connections are closed under them.
-      await (this.ending!.lost ? awaitAtMost(this.closing!, 1000) : this.closing);
+      try {
+        await this.link.whileUp(this.closing!);
+      } catch {
+        // Redis gone (before, or while closing): BullMQ's last calls never return; its connections are cut under them.
+        await awaitAtMost(this.bull.disconnect(), 1000);
+      }
       await this.models.dispose();
     } finally {
+      unwatch();
       this.link.close();
     }
-    const why = this.ending!;
-    if (why.lost) throw new QueueError(`${why.lost}: this worker stops; the parts it was writing are committed, and another worker resumes their jobs once Redis is back`);
-    if (why.problem) throw why.problem;
+    if (this.link.lost) throw new QueueError(`${this.link.lost}: this worker stops; the parts it was writing are committed, and another worker resumes their jobs once Redis is back`);
+    if (this.ending!.problem) throw this.ending!.problem;
     return this.summary;
   }
 
@@ -153,7 +156,7 @@ class QueueWorker {
 
   /** Back to the queue, for another worker (or this one once restarted); not counted as a failure. */
   private async handBack(job: Job<JobData>, token: string | undefined, why: string): Promise<never> {
-    if (this.ending?.lost) this.log(`job ${job.id}: ${why}; another worker resumes it once Redis is back`);
+    if (this.link.lost) this.log(`job ${job.id}: ${why}; another worker resumes it once Redis is back`);
     else {
       await this.link.whileUp(job.moveToWait(token));
       this.log(`job ${job.id}: ${why}; handed back to the queue`);
