@@ -8,26 +8,23 @@
  * dropped and the changed ones embedded again.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { ContextualModel } from './contextual/model';
-import { EmbedOptions, embedDocuments, prepareModel } from './embed';
+import { embedDocuments, prepareModel } from './embed';
 import { OutputError, UsageError } from './errors';
-import { ensureWritableFolder } from './files';
+import { ensureWritableFolder, sizeOrZero } from './files';
+import { newManifest, RowOptions } from './folder-manifest';
 import { dropRows, finishSync } from './store/compact';
 import { BuiltIndex, indexWhereDue } from './store/lance-index';
 import { lockFolder } from './store/lock';
-import { FileEntry, Manifest, modelSha256, optionsDiffer, readManifest, writeManifest } from './store/manifest';
-import { EmbeddingRow, OutputFormat } from './store/rows';
+import { FileEntry, Manifest, optionsDiffer, readManifest, writeManifest } from './store/manifest';
+import { EmbeddingRow } from './store/rows';
 import { checkOutputs } from './store/verify';
-import { clearOutputs, EMPTY_SINK, openSink } from './store/writers';
+import { clearOutputs, openSink } from './store/writers';
 import { BadLines, hashFile, openDocument, TextPieces } from './text/readers';
 import { checkUniqueSources, listSources, SourceFile, SourceFilter } from './text/sources';
 
-export interface EmbedFolderOptions extends EmbedOptions, SourceFilter {
+export interface EmbedFolderOptions extends RowOptions, SourceFilter {
   out: string;
-  format?: OutputFormat;
-  textField?: string;
-  fallbackEncoding?: string;
   /** Files larger than this many bytes are skipped. */
   maxFileBytes?: number;
   /** Start over in an output folder made with other options. */
@@ -94,45 +91,39 @@ export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** lance commits less often: each is a table version, whose manifest lists every fragment so far. */
 export const LANCE_COMMIT_SECONDS = 10;
 
-/** Options recorded in the manifest: a rerun with any of them changed would mix incompatible rows. */
-function vectorOptions(options: EmbedFolderOptions, model: ContextualModel): Record<string, unknown> {
-  return {
-    levels: [...(options.levels ?? ['token'])].sort(),
-    format: options.format ?? 'jsonl',
-    wordPooling: options.wordPooling ?? 'mean',
-    sentencePooling: options.sentencePooling ?? 'mean',
-    layers: options.layers ?? '-1',
-    layerAgg: options.layerAgg ?? 'mean',
-    normalize: options.normalize ?? false,
-    maxLength: options.maxLength ?? model.maxLength,
-    stride: options.stride ?? null,
-    textField: options.textField ?? 'text',
-    fallbackEncoding: options.fallbackEncoding ?? null,
-  };
+/** A --fallback-encoding this Node.js cannot decode is a usage error, found before anything runs. */
+export function checkFallbackEncoding(encoding: string | undefined): void {
+  if (!encoding) return;
+  try {
+    new TextDecoder(encoding);
+  } catch {
+    throw new UsageError(`--fallback-encoding ${encoding}: not an encoding this Node.js knows (try windows-1252, iso-8859-2, shift_jis)`);
+  }
 }
 
-/** The hub revision; for a local folder, which ONNX file and its size and time (a re-export changes it). */
-function modelRevision(model: ContextualModel): string {
-  if (!model.local) return model.revision!;
-  const st = fs.statSync(model.onnxPath);
-  return `${path.basename(model.onnxPath)}:${st.size}:${Math.floor(st.mtimeMs)}`;
+/** The files a run into `options.out` reads, in order; an output folder inside an input is not an input (a rerun would embed its own outputs). */
+export function listInputs(paths: string[], options: SourceFilter & { out: string }): SourceFile[] {
+  const files = listSources(paths, { ...options, skipFolders: [options.out] });
+  checkUniqueSources(files);
+  return files;
 }
 
 export async function embedFolder(paths: string[], model: ContextualModel, options: EmbedFolderOptions): Promise<EmbedSummary> {
+  checkFallbackEncoding(options.fallbackEncoding);
+  ensureWritableFolder(options.out);
+  return embedFiles(listInputs(paths, options), model, options);
+}
+
+/** embedFolder over files already listed (their `source` names the rows). */
+export async function embedFiles(files: SourceFile[], model: ContextualModel, options: EmbedFolderOptions): Promise<EmbedSummary> {
   const began = Date.now();
-  if (options.fallbackEncoding) {
-    try {
-      new TextDecoder(options.fallbackEncoding);
-    } catch {
-      throw new UsageError(`--fallback-encoding ${options.fallbackEncoding}: not an encoding this Node.js knows (try windows-1252, iso-8859-2, shift_jis)`);
-    }
-  }
+  checkFallbackEncoding(options.fallbackEncoding);
   const out = options.out;
   ensureWritableFolder(out);
   const lock = lockFolder(out);
   try {
     finishSync(out);
-    return await embedLocked(paths, model, options, began);
+    return await embedLocked(files, model, options, began);
   } finally {
     lock.release();
   }
@@ -175,64 +166,89 @@ function sameContent(file: string, entry: FileEntry): boolean {
   }
 }
 
-/** The run, once it holds the lock on its output folder. */
-async function embedLocked(paths: string[], model: ContextualModel, options: EmbedFolderOptions, began: number): Promise<EmbedSummary> {
-  const out = options.out;
-  const format = options.format ?? 'jsonl';
-  const levels = new Set<string>(options.levels ?? ['token']);
-  // An output folder inside an input is not an input: a rerun would embed its own outputs.
-  const files = listSources(paths, { ...options, skipFolders: [out] });
-  checkUniqueSources(files);
+/** A lance run that ends builds the ANN indexes its tables are due (in `summary.indexed`); returns the manifest that records them. */
+export async function indexWhereDueAtEnd(out: string, m: Manifest, options: Pick<EmbedFolderOptions, 'format' | 'indexRows' | 'onIndex'>, summary: EmbedSummary): Promise<Manifest> {
+  if (options.format !== 'lance') return m;
+  try {
+    const { manifest, built } = await indexWhereDue(out, m, options.indexRows, options.onIndex);
+    summary.indexed = built;
+    return manifest;
+  } catch (err) {
+    if (err instanceof OutputError) throw new OutputError(`${err.message}; the ${m.committed.rows} rows of ${out} are committed: build the index later with ctxembed index --index ${out}`);
+    throw err;
+  }
+}
 
-  const sha256 = modelSha256(model.onnxPath);
-  const fresh: Manifest = {
-    tool: 'ctxembed',
-    version: 1,
-    model: { id: model.id, revision: modelRevision(model), dtype: model.dtype },
-    modelSha256: sha256,
-    options: vectorOptions(options, model),
-    committed: EMPTY_SINK,
-    files: {},
-    updated: '',
-  };
+/** A write error once `out` is cut back to its last commit of `rows` rows: what failed, what is kept, how to go on. */
+export function keptAsOfCommit(err: OutputError, out: string, rows: number): OutputError {
+  return new OutputError(`${err.message}; ${out} is kept as of its last commit (${rows} rows): ${/disk full/.test(err.message) ? 'make room and ' : ''}run the same command again to resume`);
+}
+
+export function emptySummary(files: number): EmbedSummary {
+  return { files, done: 0, alreadyDone: 0, skipped: 0, failed: 0, changed: 0, gone: 0, dropped: 0, badLines: 0, rows: 0, tokens: 0, seconds: 0, stopped: false, indexed: [] };
+}
+
+/** What opening an output folder takes of a run's options. */
+type OpenOptions = RowOptions & Pick<EmbedFolderOptions, 'out' | 'overwrite' | 'sync' | 'onInputChange'>;
+
+/** Counts a file changed or gone since it was embedded and tells the caller. */
+function reportChange(summary: EmbedSummary, options: OpenOptions, source: string, kind: InputChange['kind']): void {
+  summary[kind]++;
+  options.onInputChange?.({ source, kind, dropped: options.sync ?? false });
+}
+
+export interface OpenedOutput {
+  /** The manifest as it is on disk (or will be at the first commit). */
+  manifest: Manifest;
+  /** Files done earlier whose content was found unchanged. */
+  unchanged: Set<string>;
+}
+
+/**
+ * Opens the output folder of a run over `files` (locked by the caller): a manifest made with
+ * other settings or model files is refused unless `overwrite`, and its outputs are checked
+ * against it. Files embedded earlier that are gone, or changed (each done file is hashed when
+ * `hashAll` or `sync`), are counted in `summary` and reported; with `sync` their rows are dropped.
+ */
+export async function openOutput(files: SourceFile[], model: ContextualModel, options: OpenOptions, summary: EmbedSummary, hashAll = false): Promise<OpenedOutput> {
+  const out = options.out;
+  const fresh = newManifest(model, options);
   const found = options.overwrite ? null : readManifest(out);
   if (found) {
     const differ = optionsDiffer({ model: found.model, ...found.options }, { model: fresh.model, ...fresh.options });
     if (differ) throw new UsageError(`${out} holds embeddings made with other settings (${differ}): use --overwrite to start over, or another --out`);
-    if (found.modelSha256 && sha256 && found.modelSha256 !== sha256) throw new UsageError(`${out} holds embeddings made with other model files (${model.id} changed since): use --overwrite to start over, or another --out`);
+    if (found.modelSha256 && fresh.modelSha256 && found.modelSha256 !== fresh.modelSha256) throw new UsageError(`${out} holds embeddings made with other model files (${model.id} changed since): use --overwrite to start over, or another --out`);
     await checkOutputs(out, found, 'start over with --overwrite (or restore the file)');
   } else {
     clearOutputs(out);
   }
-  /** The manifest as it is on disk (or will be at the first commit). */
-  let m: Manifest = found ? { ...found, modelSha256: found.modelSha256 ?? sha256 } : fresh;
-
-  const summary: EmbedSummary = { files: files.length, done: 0, alreadyDone: 0, skipped: 0, failed: 0, changed: 0, gone: 0, dropped: 0, badLines: 0, rows: 0, tokens: 0, seconds: 0, stopped: false, indexed: [] };
+  let m: Manifest = found ? { ...found, modelSha256: found.modelSha256 ?? fresh.modelSha256 } : fresh;
   // Files changed or gone since an earlier run: reported; with --sync, their rows dropped first.
-  const changes = found ? inputChanges(found, files, options.sync ?? false) : { gone: [], changed: new Set<string>(), unchanged: new Set<string>() };
-  const report = (source: string, kind: InputChange['kind']) => {
-    summary[kind]++;
-    options.onInputChange?.({ source, kind, dropped: options.sync ?? false });
-  };
-  for (const source of changes.gone) if (m.files[source].status === 'done') report(source, 'gone');
-  for (const source of changes.changed) report(source, 'changed');
+  const changes = found ? inputChanges(found, files, hashAll || (options.sync ?? false)) : { gone: [], changed: new Set<string>(), unchanged: new Set<string>() };
+  for (const source of changes.gone) if (m.files[source].status === 'done') reportChange(summary, options, source, 'gone');
+  for (const source of changes.changed) reportChange(summary, options, source, 'changed');
   if (options.sync && (changes.gone.length > 0 || changes.changed.size > 0)) {
     const before = m.committed.rows;
     m = await dropRows(out, m, new Set([...changes.gone, ...changes.changed]));
     summary.dropped = before - m.committed.rows;
   }
+  return { manifest: m, unchanged: changes.unchanged };
+}
+
+/** The run, once it holds the lock on its output folder. */
+async function embedLocked(files: SourceFile[], model: ContextualModel, options: EmbedFolderOptions, began: number): Promise<EmbedSummary> {
+  const out = options.out;
+  const format = options.format ?? 'jsonl';
+  const levels = new Set<string>(options.levels ?? ['token']);
+  const summary = emptySummary(files.length);
+  const opened = await openOutput(files, model, options, summary);
+  let m = opened.manifest;
 
   await prepareModel(model, options);
   const sink = await openSink(out, format, m.committed);
 
   const progress: FolderProgress = { files: 0, filesTotal: files.length, bytes: 0, bytesTotal: 0, tokens: 0, rows: 0 };
-  const sizes = files.map((f) => {
-    try {
-      return fs.statSync(f.path).size;
-    } catch {
-      return 0;
-    }
-  });
+  const sizes = files.map((f) => sizeOrZero(f.path));
   progress.bytesTotal = sizes.reduce((a, b) => a + b, 0);
   /** Passes over a streamed file: one for token, word and document rows, one for sentences. */
   const passes = Math.max(1, (['token', 'word', 'document'].some((l) => levels.has(l)) ? 1 : 0) + (levels.has('sentence') ? 1 : 0));
@@ -274,8 +290,8 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
       const size = sizes[i];
       const before = m.files[source];
       if (before?.status === 'done') {
-        const same = changes.unchanged.has(source) || (!options.sync && sameContent(file, before));
-        if (!same) report(source, 'changed');
+        const same = opened.unchanged.has(source) || (!options.sync && sameContent(file, before));
+        if (!same) reportChange(summary, options, source, 'changed');
         else summary.alreadyDone++;
         progress.files++;
         progress.bytes += size;
@@ -361,18 +377,10 @@ async function embedLocked(paths: string[], model: ContextualModel, options: Emb
     } catch {
       // the first error says more
     }
-    if (err instanceof OutputError) throw new OutputError(`${err.message}; ${out} is kept as of its last commit (${m.committed.rows} rows): ${/disk full/.test(err.message) ? 'make room and ' : ''}run the same command again to resume`);
-    throw err;
+    throw err instanceof OutputError ? keptAsOfCommit(err, out, m.committed.rows) : err;
   }
   summary.stopped ||= options.shouldStop?.() ?? false;
-  if (format === 'lance' && !summary.stopped) {
-    try {
-      ({ manifest: m, built: summary.indexed } = await indexWhereDue(out, m, options.indexRows, options.onIndex));
-    } catch (err) {
-      if (err instanceof OutputError) throw new OutputError(`${err.message}; the ${m.committed.rows} rows of ${out} are committed: build the index later with ctxembed index --index ${out}`);
-      throw err;
-    }
-  }
+  if (!summary.stopped) m = await indexWhereDueAtEnd(out, m, options, summary);
   summary.rows = m.committed.rows;
   summary.seconds = (Date.now() - began) / 1000;
   return summary;

@@ -36,3 +36,10 @@ export class OutputError extends CtxembedError {
     super(message, 1);
   }
 }
+
+/** A queued run cannot go on: Redis cannot be reached or stopped answering, or a job failed for good. */
+export class QueueError extends CtxembedError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}

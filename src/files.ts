@@ -75,6 +75,15 @@ function whyNoFolder(dir: string, err: unknown): string {
   return describeFsError(err, dir);
 }
 
+/** The size of `file`, or 0 when it cannot be read (its reading then fails with a reason of its own). */
+export function sizeOrZero(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** The bytes of `file` in [from, to), a megabyte at a time; each chunk is valid until the next is read. */
 export function* readChunks(file: string, from = 0, to = Infinity): Generator<Buffer> {
   const fd = fs.openSync(file, 'r');

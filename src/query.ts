@@ -5,11 +5,12 @@
  * `exact`), filtered by SQL on the row fields; line and .npy outputs are scanned exactly, streamed.
  */
 import * as path from 'path';
-import { ContextualModel, loadContextualModel, ModelDtype, ModelOptions } from './contextual/model';
+import { ContextualModel, loadContextualModel, ModelOptions } from './contextual/model';
 import { embedDocuments, prepareModel } from './embed';
 import { InputError, UsageError } from './errors';
+import { checkModelFiles, modelOptionsOf, rowOptionsOf } from './folder-manifest';
 import { batchRows, connect, Connection, lanceMessage, openCommitted, Table, tableFolder } from './store/lance-table';
-import { Manifest, modelSha256, queryLevel, readManifest } from './store/manifest';
+import { Manifest, queryLevel, readManifest } from './store/manifest';
 import { EmbeddingRow, Level, ROW_FIELDS } from './store/rows';
 import { scanRows } from './store/scan';
 import { checkOutputs } from './store/verify';
@@ -128,29 +129,18 @@ export function openIndex(dir: string, options: OpenIndexOptions = {}): Promise<
   return FolderIndex.open(dir, options);
 }
 
-/** A model other than the manifest's must have the files the index was made with. */
-function checkModel(manifest: Manifest, model: ContextualModel, dir: string): void {
-  if (!manifest.modelSha256) throw new UsageError(`${dir} does not record its model's sha256 (made by an older ctxembed), so another model cannot be checked against it: query without --model, or embed again with --overwrite`);
-  const sha256 = modelSha256(model.onnxPath);
-  if (sha256 !== manifest.modelSha256) {
-    throw new UsageError(`${model.id} is not the model ${dir} was made with (its files' sha256 ${sha256?.slice(0, 12) ?? 'unknown'}… differs from the ${manifest.modelSha256.slice(0, 12)}… recorded for ${manifest.model.id})`);
-  }
-}
-
 /** `text` embedded as the folder's documents were: the manifest's model, layers and pooling. */
 async function embedQuery(dir: string, manifest: Manifest, text: string, options: IndexQueryOptions): Promise<Float32Array> {
-  const o = manifest.options as Record<string, any>;
-  const given = typeof options.model === 'object' ? options.model : null;
-  // A model named here replaces the manifest's (a moved folder); the recorded hub revision goes with the recorded id only.
-  const id = typeof options.model === 'string' ? options.model : manifest.model.id;
-  const revision = id === manifest.model.id && !path.isAbsolute(id) ? manifest.model.revision : undefined;
-  const model = given ?? (await loadContextualModel({ ...options, model: id, revision, dtype: manifest.model.dtype as ModelDtype }));
+  const { model: named, ...loading } = options;
+  const given = typeof named === 'object' ? named : null;
+  // A model named here replaces the manifest's (a moved folder).
+  const model = given ?? (await loadContextualModel({ ...loading, ...modelOptionsOf(manifest, named as string | undefined) }));
   let query: Float32Array | null = null;
   try {
-    if (options.model !== undefined) checkModel(manifest, model, dir);
-    const pooling = { layers: o.layers, layerAgg: o.layerAgg, sentencePooling: o.sentencePooling, normalize: o.normalize };
-    await prepareModel(model, pooling);
-    for await (const step of embedDocuments([{ source: 'query', text }], model, { ...pooling, maxLength: o.maxLength, stride: o.stride ?? undefined, levels: ['document'] })) {
+    if (named !== undefined) checkModelFiles(manifest, model, dir);
+    const recorded = rowOptionsOf(manifest);
+    await prepareModel(model, recorded);
+    for await (const step of embedDocuments([{ source: 'query', text }], model, { ...recorded, levels: ['document'] })) {
       query = step.rows.find((r) => r.level === 'document')?.vector ?? query;
     }
   } finally {

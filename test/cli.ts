@@ -33,15 +33,15 @@ export function ctxembedInShell(shell: string, opts: CliOptions = {}): CliResult
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts `ctxembed args…` in the background; `done` resolves when it has ended. */
-export function startCtxembed(args: string[], opts: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+/** Starts `ctxembed args…` in the background; `done` resolves when it has ended, `stderr()` is what it wrote so far. */
+export function startCtxembed(args: string[], opts: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult>; stderr: () => string } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
 /** The lines a run wrote to a stream, without the empty last one. */

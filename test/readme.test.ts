@@ -18,10 +18,12 @@ import { KeyedVectors } from '../src/static/keyed-vectors';
 import { loadPretrainedGloVe } from '../src/static/pretrained';
 import { readManifest } from '../src/store/manifest';
 import { readNpy } from '../src/store/npy';
-import { CliResult, ctxembed, lines, readJsonl } from './cli';
+import { CliResult, ctxembed, lines, readJsonl, startCtxembed } from './cli';
 import { FIXTURES_DIR, ROOT, SHARED, fixtureModel, sharedAvailable, tmpDir } from './fixtures';
 import { groupPrecision, writeGroupCorpus } from './group-corpus';
 import { readTable, readTables } from './lance';
+import { expectSameOutput, singleRun, startWorker, stopWorkers } from './queue';
+import { redisAvailable, startRedis } from './redis';
 
 // glove:6B-100d converted once into the repository's cache, shared with glove-pretrained.test.ts.
 const CACHE = path.join(ROOT, '.cache', 'ctxembed');
@@ -161,6 +163,10 @@ interface ReadmeCommand {
   why?: string;
   /** Runs in the folder of the command before it (whose outputs it reads), not a fresh one. */
   continues?: boolean;
+  /** Needs a Redis: skipped with a message where redis-server is not installed. */
+  redis?: boolean;
+  /** Runs the command with what it needs around it (a Redis, workers, a coordinator) instead of on its own to its end. */
+  run?: (args: string[], cwd: string) => Promise<CliResult>;
   check: (r: Ran) => void | Promise<void>;
 }
 
@@ -212,6 +218,17 @@ function checkEmbedFolder(r: Ran, sources: string[]) {
 const ALL_DOCS = ['news/markets.txt', 'news/weather.txt', 'notes/garden.md'];
 /** `docs/` as the fixture documents, and the fixture model for the default one. */
 const ON_DOCS = { files: { 'docs/': DOCS }, append: ['--model', TINY], why: MODEL_NOTE };
+
+/** The README's Redis, queue-host:6379: one of the test's own, for the length of `fn`. */
+const QUEUE_HOST = 'redis://queue-host:6379';
+async function withRedis(args: string[], fn: (args: string[], url: string) => Promise<CliResult>): Promise<CliResult> {
+  const redis = await startRedis();
+  try {
+    return await fn(args.map((a) => (a === QUEUE_HOST ? redis.url : a)), redis.url);
+  } finally {
+    await redis.stop();
+  }
+}
 
 export const COMMANDS: Record<string, ReadmeCommand> = {
   'npx ctxembed embed <folder> --out <dir>': {
@@ -322,6 +339,54 @@ export const COMMANDS: Record<string, ReadmeCommand> = {
     check: (r) => {
       checkEmbedFolder(r, ALL_DOCS);
       expect(readJsonl(r.at('out/embeddings.jsonl')).every((x) => x.level === 'token' && x.vector.length === 32)).toBe(true);
+    },
+  },
+  'npx ctxembed embed /mnt/shared/docs --out /mnt/shared/out --level sentence --format npy --queue redis://queue-host:6379': {
+    files: { 'docs/': DOCS },
+    replace: [['/mnt/shared/docs', 'docs/'], ['/mnt/shared/out', 'out/']],
+    append: ['--model', TINY, '--job-size', '20'],
+    why: `${MODEL_NOTE}; the shared folder is the test's own, queue-host:6379 a Redis of the test's own with two workers; jobs of 20 tokens' worth (a file each)`,
+    redis: true,
+    run: (args, cwd) =>
+      withRedis(args, async (withUrl, url) => {
+        const workers = [startWorker(url), startWorker(url)];
+        try {
+          return await startCtxembed(withUrl, { cwd }).done;
+        } finally {
+          await stopWorkers(workers);
+        }
+      }),
+    check: (r) => {
+      checkEmbedFolder(r, ALL_DOCS);
+      expect(r.stderr).toMatch(/^ctxembed: 3 jobs of about 20 tokens' worth of files: 0 merged before, 0 done and waiting to be merged, 3 in the queue at redis:\/\/127\.0\.0\.1:\d+$/m);
+      expect(r.stderr).toMatch(/^finished: 3 done, 0 skipped, 0 failed of 3 files; \d+ rows in out\/ \(\d+ tokens in [\d.]+ s; 3 jobs on [12] workers?\)$/m);
+      // the rows of a one-machine run, one vectors.npy and meta.jsonl
+      expectSameOutput(r.at('out'), singleRun(['embed', r.at('docs'), '--level', 'sentence', '--format', 'npy', '--model', TINY]));
+    },
+  },
+  'npx ctxembed worker --queue redis://queue-host:6379 --threads 4': {
+    files: { 'docs/': DOCS },
+    why: "queue-host:6379 is a Redis of the test's own; a coordinator runs beside the worker, which is stopped with SIGTERM (as by systemctl stop) once the run is done",
+    redis: true,
+    run: (args, cwd) =>
+      withRedis(args, async (withUrl, url) => {
+        const worker = startCtxembed(withUrl, { cwd });
+        const coordinator = await startCtxembed(['embed', 'docs/', '--out', 'out/', '--level', 'sentence', '--model', TINY, '--queue', url, '--job-size', '20', '--quiet'], { cwd }).done;
+        expect(coordinator.stderr).toMatch(/^finished: 3 done, 0 skipped, 0 failed of 3 files; .*3 jobs on 1 worker\)$/m);
+        worker.child.kill('SIGTERM');
+        return worker.done;
+      }),
+    check: (r) => {
+      checkEmbedFolder(r, ALL_DOCS);
+      const said = lines(r.stderr);
+      expect(said[0]).toMatch(/^ctxembed worker: \S+:\d+: waiting for jobs at redis:\/\/127\.0\.0\.1:\d+$/);
+      // a line as each job starts and one as it is done, with its files
+      expect(said.filter((l) => /^ctxembed worker: job \S+: started, 1 files$/.test(l))).toHaveLength(3);
+      expect(said.filter((l) => /^ctxembed worker: job \S+: done in [\d.]+ s: 1 done, 0 skipped, 0 failed; \d+ rows, \d+ tokens\/s$/.test(l))).toHaveLength(3);
+      expect(said.slice(-2)).toEqual([
+        'ctxembed worker: SIGTERM: committing the jobs in flight and handing them back (Ctrl-C again to quit at once)',
+        expect.stringMatching(/^ctxembed worker: \S+:\d+ stopped after 3 jobs \(\d+ rows, \d+ tokens\)$/),
+      ]);
     },
   },
   'npx ctxembed query --index out/ "interest rates rose" --k 5': {
@@ -689,6 +754,7 @@ let previous = '';
 describe.each(commands.filter((c) => c in COMMANDS).map((c, i) => [c, i] as const))('%s', (command, i) => {
   const entry = COMMANDS[command];
   test(entry.why ? `runs (${entry.why})` : 'runs as written', async () => {
+    if (entry.redis && !redisAvailable()) return;
     if (entry.continues && !previous) throw new Error('this command reads the outputs of the one before it, which did not run');
     const cwd = entry.continues ? previous : path.join(root, String(i));
     if (!entry.continues) fs.mkdirSync(cwd);
@@ -697,7 +763,7 @@ describe.each(commands.filter((c) => c in COMMANDS).map((c, i) => [c, i] as cons
     let args = shellWords(command).slice(2);
     for (const [from, to] of entry.replace ?? []) args = args.map((a) => (a === from ? to : a));
     args.push(...(entry.append ?? []));
-    const r = ctxembed(args, { cwd, env: { CTXEMBED_CACHE: CACHE }, timeout: 300000 });
+    const r = entry.run ? await entry.run(args, cwd) : ctxembed(args, { cwd, env: { CTXEMBED_CACHE: CACHE }, timeout: 300000 });
     const ran: Ran = { ...r, cwd, at: (p) => path.join(cwd, p) };
     try {
       await entry.check(ran);

@@ -6,7 +6,7 @@ import { ROOT } from './fixtures';
 
 test("npm 11 runs no dependency install script (allowScripts); npm 10 skips onnxruntime-node's CUDA download (.npmrc)", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  expect(pkg.allowScripts).toEqual({ '@parcel/watcher': false, 'onnxruntime-node': false, protobufjs: false });
+  expect(pkg.allowScripts).toEqual({ '@parcel/watcher': false, 'msgpackr-extract': false, 'onnxruntime-node': false, protobufjs: false });
   expect(fs.readFileSync(path.join(ROOT, '.npmrc'), 'utf8').split('\n')).toContain('onnxruntime-node-install=skip');
   // The key reaches onnxruntime-node's install script as npm_config_onnxruntime_node_install.
   const r = spawnSync('npm', ['config', 'get', 'onnxruntime-node-install'], { cwd: ROOT, encoding: 'utf8' });

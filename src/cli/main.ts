@@ -12,8 +12,9 @@ import { quantizeCommand } from './quantize';
 import { queryCommand } from './query';
 import { runCommand } from './run';
 import { trainCommand } from './train';
+import { workerCommand } from './worker';
 
-export const COMMANDS = [embedCommand, queryCommand, indexCommand, convertCommand, quantizeCommand, trainCommand, evalCommand, distillCommand, compareCommand, runCommand];
+export const COMMANDS = [embedCommand, workerCommand, queryCommand, indexCommand, convertCommand, quantizeCommand, trainCommand, evalCommand, distillCommand, compareCommand, runCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { InputError } from '../errors';
 import { writeReport } from '../report/html';
 import type { ComparisonReport, EmbeddingProbe, EmbeddingScores, LayerContextuality } from '../report/types';
+import { VERSION } from '../version';
 import { ParamValue, PipelineSpec, StepSpec } from './spec';
 import { ResultRow, STEP_KINDS } from './steps';
 
@@ -40,8 +41,6 @@ export interface PipelineRun {
 }
 
 const REF = /\$\{([^}]+)\}/g;
-/** Part of every step's hash: another ctxembed version may compute other results. */
-const VERSION: string = require('../../package.json').version;
 const DONE_FILE = 'step.json';
 const BIG_FILE = 64 * 1024 * 1024;
 
@@ -134,6 +133,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunOptions): Prom
     for (const upstream of upstreamChoices) {
       for (const sweep of combinations(step.sweep)) {
         const params: Record<string, ParamValue> = {};
+        // The version is part of every step's hash: another ctxembed version may compute other results.
         const h = crypto.createHash('sha256').update(JSON.stringify({ version: VERSION, kind: step.run, sweep }));
         for (const [key, raw] of Object.entries({ ...step.with, ...sweep })) {
           const schema = kind.params[key];

@@ -8,13 +8,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError } from '../errors';
-import { openKeeping, outputError, readChunks, syncFd, syncFolder, writeAll } from '../files';
+import { outputError, syncFolder } from '../files';
+import { appendRows } from './append';
+import { connect, lanceWriteError, openCommitted, tableFolder } from './lance-table';
 import { FileEntry, Manifest, MANIFEST_FILE, readManifest, writeManifest } from './manifest';
-import { NPY_HEADER_BYTES, npyHeader } from './npy';
-import { connect, lanceWriteError, openCommitted, scanTables, tableFolder } from './lance-table';
-import { OutputFormat, SinkState, TableState } from './rows';
-import { NPY_FILE, openSink, sinkFiles } from './writers';
+import { OutputFormat, TableState } from './rows';
+import { EMPTY_SINK } from './writers';
 
 export const SYNC_DIR = '.sync';
 
@@ -34,59 +33,6 @@ export function finishSync(dir: string): void {
     throw outputError(err, staging);
   }
   syncFolder(dir);
-}
-
-/** Byte offsets in a line file where each of `rows` (sorted) starts, counting lines up to `bytes`. */
-function lineStarts(file: string, bytes: number, rows: number[]): Map<number, number> {
-  const starts = new Map<number, number>([[0, 0]]);
-  let row = 0;
-  let want = 0;
-  let pos = 0;
-  for (const chunk of readChunks(file, 0, bytes)) {
-    for (let i = chunk.indexOf(10); i >= 0 && want < rows.length; i = chunk.indexOf(10, i + 1)) {
-      row++;
-      while (want < rows.length && rows[want] < row) want++;
-      if (rows[want] === row) starts.set(row, pos + i + 1);
-    }
-    if (want === rows.length) break;
-    pos += chunk.length;
-  }
-  return starts;
-}
-
-/** Appends `file`[from, to) to the open `out`, at `at`; returns where it ends. */
-function copyRange(file: string, from: number, to: number, out: number, at: number, outFile: string): number {
-  const end = at + to - from;
-  for (const chunk of readChunks(file, from, to)) {
-    writeAll(out, chunk, at, outFile);
-    at += chunk.length;
-  }
-  if (at !== end) throw new InputError(`${file}: ends before byte ${to}`);
-  return at;
-}
-
-/** Copies the rows in `ranges` ([first, end), sorted) of `name` from `dir` into `staging`; returns the bytes written. */
-function copyRows(dir: string, staging: string, name: string, committed: SinkState, ranges: [number, number][]): number {
-  const from = path.join(dir, name);
-  const to = path.join(staging, name);
-  const out = openKeeping(to, 0);
-  try {
-    let at = 0;
-    if (name === NPY_FILE) {
-      const rowBytes = committed.dim * 4;
-      const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
-      writeAll(out, npyHeader(rows, committed.dim), 0, to);
-      at = NPY_HEADER_BYTES;
-      for (const [a, b] of ranges) at = copyRange(from, NPY_HEADER_BYTES + a * rowBytes, NPY_HEADER_BYTES + b * rowBytes, out, at, to);
-    } else {
-      const starts = lineStarts(from, committed.bytes[name] ?? 0, ranges.flat().sort((x, y) => x - y));
-      for (const [a, b] of ranges) at = copyRange(from, starts.get(a)!, starts.get(b)!, out, at, to);
-    }
-    syncFd(out, to);
-    return at;
-  } finally {
-    fs.closeSync(out);
-  }
 }
 
 /** The entries of the files kept, their rows renumbered in order, with the row ranges they come from ([first, end), sorted) and how many rows they keep. */
@@ -116,7 +62,7 @@ function keptRows(manifest: Manifest, drop: Set<string>): { files: Record<string
  * deleted and the kept ones among them appended again, renumbered, read from the committed
  * versions. Until the manifest records the new versions, a resumed run restores the old ones.
  */
-async function dropTableRows(dir: string, manifest: Manifest, drop: Set<string>, files: Record<string, FileEntry>): Promise<Manifest> {
+async function dropTableRows(dir: string, manifest: Manifest, drop: Set<string>, files: Record<string, FileEntry>, ranges: [number, number][]): Promise<Manifest> {
   const tables = manifest.committed.tables ?? {};
   const first = Math.min(manifest.committed.rows, ...[...drop].map((source) => manifest.files[source]?.rows?.[0] ?? Infinity));
   const remedy = 'start over with --overwrite';
@@ -137,11 +83,9 @@ async function dropTableRows(dir: string, manifest: Manifest, drop: Set<string>,
   } finally {
     db.close();
   }
-  const sink = await openSink(dir, 'lance', { rows: first, dim: manifest.committed.dim, bytes: {}, tables: cut });
-  for await (const r of scanTables(dir, tables, remedy, `row >= ${first}`)) if (!drop.has(r.row.source)) await sink.write(r.row, r.vector);
-  sink.endFile();
-  const committed = await sink.commit();
-  await sink.close();
+  // The kept rows from `first` on, again.
+  const again = ranges.map(([a, b]): [number, number] => [Math.max(a, first), b]).filter(([a, b]) => a < b);
+  const committed = await appendRows('lance', dir, manifest.committed, again, dir, { rows: first, dim: manifest.committed.dim, bytes: {}, tables: cut });
   writeManifest(dir, { ...manifest, committed, files });
   return readManifest(dir)!;
 }
@@ -149,16 +93,12 @@ async function dropTableRows(dir: string, manifest: Manifest, drop: Set<string>,
 /** The folder without the rows and entries of `drop`: the files' rows renumbered in order, everything synced and renamed into place. */
 export async function dropRows(dir: string, manifest: Manifest, drop: Set<string>): Promise<Manifest> {
   const { files, ranges, rows } = keptRows(manifest, drop);
-  if (manifest.options.format === 'lance') return dropTableRows(dir, manifest, drop, files);
+  if (manifest.options.format === 'lance') return dropTableRows(dir, manifest, drop, files, ranges);
   const staging = path.join(dir, SYNC_DIR);
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging);
-  const bytes: Record<string, number> = {};
-  for (const name of sinkFiles(manifest.options.format as OutputFormat)) {
-    const written = manifest.committed.rows > 0 ? copyRows(dir, staging, name, manifest.committed, ranges) : 0;
-    if (name !== NPY_FILE) bytes[name] = written;
-  }
-  const synced: Manifest = { ...manifest, committed: { rows, dim: manifest.committed.dim, bytes }, files };
+  const kept = await appendRows(manifest.options.format as OutputFormat, dir, manifest.committed, ranges, staging, EMPTY_SINK);
+  const synced: Manifest = { ...manifest, committed: { ...kept, rows, dim: manifest.committed.dim }, files };
   writeManifest(staging, synced);
   finishSync(dir);
   return readManifest(dir)!;

@@ -20,6 +20,9 @@ export interface LockOwner {
   command: string;
 }
 
+/** The folder is locked by another run (or a run of another host, which is never taken over). */
+export class FolderInUseError extends OutputError {}
+
 export interface FolderLock {
   readonly file: string;
   release(): void;
@@ -104,7 +107,7 @@ export function lockFolder(dir: string, command = thisCommand()): FolderLock {
       }
       const owner = readOwner(file);
       if (!owner) throw new OutputError(`${file} is not a lock file ctxembed can read; if no other run uses ${dir}, remove it`);
-      if (!isStale(owner) || attempt > 3) throw new OutputError(`${dir} is in use by another run (${describe(owner)}); wait for it to end, or remove ${file} if that run is gone`);
+      if (!isStale(owner) || attempt > 3) throw new FolderInUseError(`${dir} is in use by another run (${describe(owner)}); wait for it to end, or remove ${file} if that run is gone`);
       // Stale: remove it unless another process took it over in between, then try again.
       const again = readOwner(file);
       if (again && again.pid === owner.pid && again.since === owner.since) fs.rmSync(file, { force: true });

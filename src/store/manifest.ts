@@ -24,6 +24,8 @@ export interface FileEntry {
   rows?: [number, number];
   /** Lines of a .jsonl file left out (invalid JSON or no text field); `reason` names the first. */
   badLines?: number;
+  /** A queued run: the job whose part held these rows before they were merged here. */
+  part?: string;
 }
 
 export interface Manifest {
@@ -80,6 +82,9 @@ export function queryLevel(manifest: Manifest, dir: string, asked?: Level): Leve
 /** Files of a model folder (Hugging Face layout) that decide its vectors, besides the ONNX file. */
 const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
+/** Hashes computed in this process, by their files' identity, sizes and times: a worker embeds many jobs with one model. */
+const hashed = new Map<string, string>();
+
 /**
  * sha256 over a model's ONNX file and its config and tokenizer files (those present, in the folder
  * above onnx/); undefined when the ONNX file is not on disk.
@@ -87,11 +92,19 @@ const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 export function modelSha256(onnxPath: string | null): string | undefined {
   if (!onnxPath || !fs.existsSync(onnxPath)) return undefined;
   const folder = path.dirname(path.dirname(onnxPath));
+  const files = [onnxPath, ...MODEL_FILES.map((f) => path.join(folder, f))].filter((f) => fs.existsSync(f));
+  const key = files.map((f) => {
+    const st = fs.statSync(f);
+    return `${f}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  }).join('|');
+  const known = hashed.get(key);
+  if (known) return known;
   const h = crypto.createHash('sha256');
-  for (const file of [onnxPath, ...MODEL_FILES.map((f) => path.join(folder, f))]) {
-    if (!fs.existsSync(file)) continue;
+  for (const file of files) {
     h.update(`${path.basename(file)}\0`);
     for (const chunk of readChunks(file)) h.update(chunk);
   }
-  return h.digest('hex');
+  const sha256 = h.digest('hex');
+  hashed.set(key, sha256);
+  return sha256;
 }
