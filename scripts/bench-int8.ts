@@ -9,9 +9,12 @@
  * - agreement: sentence vectors of ours vs the reference, and of int8 vs fp32 (cosine);
  * - fidelity on the PyTorch-export fixtures (fixtures/hub): cosine of int8 token and sentence
  *   vectors to PyTorch's fp32 states, every layer, per tensor and per channel;
- * - file sizes and quantization time.
+ * - file sizes and quantization time;
+ * - probe deltas: MR classification and hard word senses (../shared/eval), every layer, fp32 vs our
+ *   q8 of the 4-layer 256-wide fixture (random weights: what quantization error alone does to a
+ *   probe; `--no-probes` skips them).
  *
- *   npx ts-node --transpile-only scripts/bench-int8.ts [--docs 24] [--chunk 2] [--chars 2500] [--rounds 3] [--threads N]
+ *   npx ts-node --transpile-only scripts/bench-int8.ts [--docs 24] [--chunk 2] [--chars 2500] [--rounds 3] [--threads N] [--no-probes]
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,7 +24,10 @@ import { quantizeModelFolder, QUANTIZED_FILE } from '../src/contextual/quantize-
 import { embed, embedDocuments, prepareModel } from '../src/embed';
 import { cosine } from '../src/static/keyed-vectors';
 import { listSources } from '../src/text/sources';
-import { ensureHubBenchModels, now, ROOT } from './bench-common';
+import { probeClassification } from '../src/eval/classification';
+import { ProbeResult } from '../src/eval/probe/probe';
+import { probeWsd } from '../src/eval/wsd';
+import { ensureBenchModel, ensureHubBenchModels, now, ROOT } from './bench-common';
 
 interface Args {
   docs: number;
@@ -30,11 +36,17 @@ interface Args {
   chars: number;
   rounds: number;
   threads?: number;
+  probes: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { docs: 24, chunk: 2, chars: 2500, rounds: 3 };
+  const a: Args = { docs: 24, chunk: 2, chars: 2500, rounds: 3, probes: true };
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--no-probes') {
+      a.probes = false;
+      i--;
+      continue;
+    }
     const v = Number(argv[i + 1]);
     if (argv[i] === '--docs') a.docs = v;
     else if (argv[i] === '--chars') a.chars = v;
@@ -143,6 +155,15 @@ async function fixtureFidelity(perChannel: boolean): Promise<{ tokens: number[];
   return { tokens, sentences };
 }
 
+/** Each layer's probe accuracy, fp32 against our q8, on one dataset. */
+async function probeDeltas(fp32: ContextualModel, q8: ContextualModel, name: string, probe: (m: ContextualModel) => Promise<ProbeResult>): Promise<void> {
+  const [a, b] = [await probe(fp32), await probe(q8)];
+  const rows = a.scores.filter((s) => s.classifier === 'logistic-regression');
+  const accuracy = (r: ProbeResult, s: (typeof rows)[number]) => 100 * r.scores.find((t) => t.classifier === s.classifier && t.features === s.features && t.layer === s.layer)!.accuracy;
+  const cells = rows.map((s) => `L${s.layer} ${accuracy(a, s).toFixed(1)} / ${accuracy(b, s).toFixed(1)} (${(accuracy(b, s) - accuracy(a, s)).toFixed(1)})`);
+  console.log(`probe ${name}, ${rows[0].features} features, logistic regression, fp32 / q8 (delta) accuracy: ${cells.join('; ')}`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const { bert: fp32Dir } = ensureHubBenchModels(['bert']);
@@ -207,6 +228,17 @@ async function main(): Promise<void> {
   for (const perChannel of [false, true]) {
     const f = await fixtureFidelity(perChannel);
     console.log(`fidelity on fixtures/hub (every export, every layer), ${perChannel ? 'per channel' : 'per tensor'}: tokens ${stats(f.tokens)}; sentences ${stats(f.sentences)}`);
+  }
+  const evalDir = path.join(ROOT, '..', 'shared', 'eval');
+  if (args.probes && fs.existsSync(evalDir)) {
+    const fp32 = ensureBenchModel('small');
+    const q8Dir = path.join(root, 'small-ours-q8');
+    await quantizeModelFolder(fp32, { out: q8Dir });
+    const [a, b] = [await loadContextualModel({ model: fp32, threads: args.threads }), await loadContextualModel({ model: q8Dir, dtype: 'q8', threads: args.threads })];
+    await probeDeltas(a, b, 'MR (10 folds)', (m) => probeClassification(m, path.join(evalDir, 'sentence', 'MR.tsv'), { poolings: ['mean'] }));
+    await probeDeltas(a, b, 'hard (5 folds)', (m) => probeWsd(m, path.join(evalDir, 'wsd', 'hard.tsv')));
+    await a.dispose();
+    await b.dispose();
   }
   console.log('targets: ours q8 >= 2.5x fp32; ours within 5% of the reference and cosine >= 0.999 to it');
 }
