@@ -6,6 +6,8 @@
  *   DynamicQuantizeMatMul instead of DynamicQuantizeLinear + MatMulInteger, and the
  *   onnxruntime-named reference made by scripts/make-hub-fixtures.py; the documents go in chunks,
  *   each chunk through every model in turn (the order rotating), so all meet the same machine load;
+ *   a chunk of 8 fills about one batch of the folder job's 4,096 tokens (int8 gains less on
+ *   smaller batches);
  * - agreement: sentence vectors of ours vs the reference, and of int8 vs fp32 (cosine);
  * - fidelity on the PyTorch-export fixtures (fixtures/hub): cosine of int8 token and sentence
  *   vectors to PyTorch's fp32 states, every layer, per tensor and per channel;
@@ -14,7 +16,7 @@
  *   q8 of the 4-layer 256-wide fixture (random weights: what quantization error alone does to a
  *   probe; `--no-probes` skips them).
  *
- *   npx ts-node --transpile-only scripts/bench-int8.ts [--docs 24] [--chunk 2] [--chars 2500] [--rounds 3] [--threads N] [--no-probes]
+ *   npx ts-node --transpile-only scripts/bench-int8.ts [--docs 48] [--chunk 8] [--chars 2500] [--rounds 3] [--threads N] [--no-probes]
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -40,7 +42,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { docs: 24, chunk: 2, chars: 2500, rounds: 3, probes: true };
+  const a: Args = { docs: 48, chunk: 8, chars: 2500, rounds: 3, probes: true };
   for (let i = 0; i < argv.length; i += 2) {
     if (argv[i] === '--no-probes') {
       a.probes = false;
