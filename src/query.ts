@@ -8,6 +8,7 @@ import * as path from 'path';
 import { ContextualModel, loadContextualModel, ModelOptions } from './contextual/model';
 import { embedDocuments, prepareModel } from './embed';
 import { InputError, UsageError } from './errors';
+import { checkPositiveIntegers } from './options';
 import { checkModelFiles, modelOptionsOf, rowOptionsOf } from './folder-manifest';
 import { batchRows, connect, Connection, lanceMessage, openCommitted, Table, tableFolder } from './store/lance-table';
 import { Manifest, queryLevel, readManifest } from './store/manifest';
@@ -85,11 +86,7 @@ class FolderIndex implements SearchIndex {
   }
 
   async check(options: SearchOptions): Promise<void> {
-    const k = options.k ?? 10;
-    if (!Number.isInteger(k) || k < 1) throw new UsageError(`--k must be a positive integer, got ${k}`);
-    for (const [name, value] of [['--refine', options.refine], ['--nprobes', options.nprobes]] as const) {
-      if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new UsageError(`${name} must be a positive integer, got ${value}`);
-    }
+    checkPositiveIntegers({ k: options.k ?? 10, refine: options.refine, nprobes: options.nprobes });
     if (options.where === undefined) return;
     const format = this.manifest.options.format;
     if (format !== 'lance') throw new UsageError(`--where filters LanceDB tables; ${this.dir} holds ${format} outputs (ctxembed convert --from ${this.dir} --to ${this.dir.replace(/\/$/, '')}-lance makes them)`);

@@ -5,6 +5,7 @@
  * Results come back in input order.
  */
 import { UsageError } from '../errors';
+import { checkPositiveIntegers } from '../options';
 import { planBatches } from './batching';
 import { ContextualModel } from './model';
 import { TokenizedText } from './tokenizer';
@@ -67,7 +68,7 @@ export function resolveWindowing(model: Pick<ContextualModel, 'maxLength'>, opti
     throw new UsageError(`--stride must be an integer in [0, ${content - 1}] for --max-length ${maxLength}, got ${stride}`);
   }
   const batchTokens = options.batchTokens ?? DEFAULT_BATCH_TOKENS;
-  if (!Number.isInteger(batchTokens) || batchTokens < 1) throw new UsageError(`--batch-tokens must be a positive integer, got ${batchTokens}`);
+  checkPositiveIntegers({ batchTokens });
   return { maxLength, stride, batchTokens };
 }
 

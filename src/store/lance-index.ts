@@ -8,6 +8,7 @@
  */
 import * as path from 'path';
 import { InputError, UsageError } from '../errors';
+import { checkPositiveIntegers } from '../options';
 import { Connection, lanceMessage, lanceWriteError, openCommitted, Table, tableFolder, TableSyncer, connect } from './lance-table';
 import { lockFolder } from './lock';
 import { Manifest, queryLevel, readManifest, writeManifest } from './manifest';
@@ -46,7 +47,6 @@ export async function vectorIndex(table: Table): Promise<{ type: string; unindex
 }
 
 async function build(table: Table, folder: string, kind: IndexKind, partitions?: number): Promise<void> {
-  if (partitions !== undefined && (!Number.isInteger(partitions) || partitions < 1)) throw new UsageError(`--partitions must be a positive integer, got ${partitions}`);
   const { Index } = await import('@lancedb/lancedb');
   const options = { distanceType: 'cosine' as const, numPartitions: partitions };
   try {
@@ -72,7 +72,7 @@ async function indexLevel(db: Connection, dir: string, manifest: Manifest, level
     const next: Manifest = { ...manifest, committed: { ...manifest.committed, tables: { ...manifest.committed.tables, [level]: { version, rows: state.rows } } } };
     writeManifest(dir, next);
     const bytes = (await vectorIndex(table))?.bytes ?? 0;
-    return { manifest: readManifest(dir)!, built: { level, kind, rows: state.rows, seconds: (Date.now() - began) / 1000, bytes } };
+    return { manifest: next, built: { level, kind, rows: state.rows, seconds: (Date.now() - began) / 1000, bytes } };
   } finally {
     table.close();
   }
@@ -88,6 +88,7 @@ function lanceManifest(dir: string): Manifest {
 
 /** Builds (or rebuilds) the ANN index of an output folder's sentence or document table. */
 export async function indexFolder(dir: string, options: IndexOptions = {}): Promise<BuiltIndex> {
+  checkPositiveIntegers({ partitions: options.partitions });
   const found = lanceManifest(dir);
   const level = queryLevel(found, dir, options.level);
   const lock = lockFolder(dir);
