@@ -11,7 +11,7 @@ import * as path from 'path';
 import { outputError, syncFolder } from '../files';
 import { appendRows } from './append';
 import { connect, lanceWriteError, openCommitted, tableFolder } from './lance-table';
-import { FileEntry, Manifest, MANIFEST_FILE, readManifest, writeManifest } from './manifest';
+import { FileEntry, Manifest, MANIFEST_FILE, writeManifest } from './manifest';
 import { OutputFormat, TableState } from './rows';
 import { EMPTY_SINK } from './writers';
 
@@ -86,8 +86,9 @@ async function dropTableRows(dir: string, manifest: Manifest, drop: Set<string>,
   // The kept rows from `first` on, again.
   const again = ranges.map(([a, b]): [number, number] => [Math.max(a, first), b]).filter(([a, b]) => a < b);
   const committed = await appendRows('lance', dir, manifest.committed, again, dir, { rows: first, dim: manifest.committed.dim, bytes: {}, tables: cut });
-  writeManifest(dir, { ...manifest, committed, files });
-  return readManifest(dir)!;
+  const next: Manifest = { ...manifest, committed, files };
+  writeManifest(dir, next);
+  return next;
 }
 
 /** The folder without the rows and entries of `drop`: the files' rows renumbered in order, everything synced and renamed into place. */
@@ -101,5 +102,5 @@ export async function dropRows(dir: string, manifest: Manifest, drop: Set<string
   const synced: Manifest = { ...manifest, committed: { ...kept, rows, dim: manifest.committed.dim }, files };
   writeManifest(staging, synced);
   finishSync(dir);
-  return readManifest(dir)!;
+  return synced;
 }

@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../errors';
 import { ensureWritableFolder } from '../files';
 import { BuiltIndex, indexWhereDue } from './lance-index';
 import { lockFolder } from './lock';
-import { readManifest, writeManifest } from './manifest';
+import { Manifest, readManifest, writeManifest } from './manifest';
 import { OutputFormat } from './rows';
 import { scanRows } from './scan';
 import { checkOutputs } from './verify';
@@ -50,6 +50,7 @@ export async function convertOutputs(from: string, to: string, options: ConvertO
     if (!options.overwrite && readManifest(to)) throw new UsageError(`${to} holds embeddings already: use --overwrite to replace them, or another --to`);
     clearOutputs(to);
     const sink = await openSink(to, format);
+    let written: Manifest;
     try {
       for await (const { row, vector } of scanRows(from, manifest)) {
         await sink.write(row, vector);
@@ -58,13 +59,14 @@ export async function convertOutputs(from: string, to: string, options: ConvertO
       sink.endFile();
       const committed = await sink.commit();
       await sink.close();
-      writeManifest(to, { ...manifest, options: { ...manifest.options, format }, committed });
+      written = { ...manifest, options: { ...manifest.options, format }, committed };
+      writeManifest(to, written);
     } catch (err) {
       await sink.rollback(EMPTY_SINK).catch(() => undefined);
       throw err;
     }
     options.onProgress?.(sink.rows, manifest.committed.rows);
-    const indexed = format === 'lance' ? (await indexWhereDue(to, readManifest(to)!, options.indexRows, options.onIndex)).built : [];
+    const indexed = format === 'lance' ? (await indexWhereDue(to, written, options.indexRows, options.onIndex)).built : [];
     return { from: source, to: format, rows: sink.rows, seconds: (Date.now() - began) / 1000, indexed };
   } finally {
     lock.release();
