@@ -143,23 +143,16 @@ export function runFold(task: FoldTask, fold: number, thread = 0): FoldResult {
 /** Multiply-adds of one gradient, times the fits: below this the folds stay in this thread. */
 const WORKER_THRESHOLD = 5e7;
 
-function shared(x: FeatureMatrix): FeatureMatrix {
-  if (x.data.buffer instanceof SharedArrayBuffer) return x;
-  const data = new Float32Array(new SharedArrayBuffer(x.data.byteLength));
-  data.set(x.data);
-  return { ...x, data };
-}
-
-const sharedInts = (a: Int32Array) => {
-  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
-};
-
-/** Worker threads take the folds from a shared counter and post each result. */
+/**
+ * Worker threads take the folds from a shared counter and post each result. The features and
+ * labels go as views of the kernel's shared memory, where placeData has put them already.
+ */
 function runFoldsInWorkers(task: FoldTask, folds: number, threads: number, onResult: (r: FoldResult) => void): Promise<void> {
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const data = { ...task, x: shared(task.x), labels: sharedInts(task.labels), foldOf: sharedInts(task.foldOf), next, folds };
+  const { memory, data: dataAt, labels: labelsAt } = task.placed!;
+  const x = { ...task.x, data: new Float32Array(memory.buffer, dataAt, task.x.data.length) };
+  const labels = new Int32Array(memory.buffer, labelsAt, task.labels.length);
+  const data = { ...task, x, labels, next, folds };
   const file = path.join(__dirname, `fold-worker${path.extname(__filename)}`);
   return Promise.all(
     Array.from({ length: threads }, (_, thread) => {
