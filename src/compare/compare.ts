@@ -21,7 +21,7 @@ import { evaluateWordSimilarity, WordSimilarityResult } from '../eval/word-simil
 import { LayerVectors, wordSplitter } from '../analysis/word-states';
 import { selectLayers } from '../contextual/layers';
 import { probeClassification } from '../eval/classification';
-import { encodeLabels, readLabelledSentences, readTargetSentences } from '../eval/probe/datasets';
+import { dataLines, encodeLabels, readLabelledSentences, readTargetSentences } from '../eval/probe/datasets';
 import type { ProbeEmbedding, ProbeOptions, ProbeProgress } from '../eval/probe/probe';
 import { probeWsd } from '../eval/wsd';
 import type { SequencePooling } from '../pooling/sequence';
@@ -170,11 +170,7 @@ export function probedWord(sensesFile: string, word?: string): string {
   if (word) return word;
   const named = /^senses[-_](.+)\.(tsv|txt)$/i.exec(path.basename(sensesFile));
   if (named) return named[1];
-  const sentences = fs
-    .readFileSync(sensesFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
-    .map((l) => new Set((l.slice(0, Math.max(0, l.lastIndexOf('\t'))).toLowerCase().match(/\p{L}+/gu) ?? [])));
+  const sentences = readLabelledSentences(sensesFile).map((e) => new Set(e.sentence.toLowerCase().match(/\p{L}+/gu) ?? []));
   const common = sentences.length ? [...sentences[0]].filter((w) => sentences.every((s) => s.has(w))) : [];
   if (common.length === 1) return common[0];
   throw new UsageError(`${sensesFile}: name the probed word (--word): ${common.length ? `every sentence has ${common.join(', ')}` : 'no word is in every sentence'}`);
@@ -182,8 +178,7 @@ export function probedWord(sensesFile: string, word?: string): string {
 
 /** Whether a word-sense file has `sentence<TAB>label` lines (its first line has one tab). */
 function isLabelledSentences(file: string): boolean {
-  const first = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
-  return first !== undefined && first.split('\t').length === 2;
+  return dataLines(file)[0].text.split('\t').length === 2;
 }
 
 /** A short name for the model in embedding names: the last part of a hub id or folder. */

@@ -22,7 +22,8 @@ export interface TargetSentence extends LabelledSentence {
 
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 
-function dataLines(file: string): { text: string; line: number }[] {
+/** A data file's lines with their numbers, without blank and `#` comment lines; an error naming the file when none is left. */
+export function dataLines(file: string): { text: string; line: number }[] {
   if (!fs.existsSync(file)) throw new InputError(`${file}: no such file`);
   const out: { text: string; line: number }[] = [];
   fs.readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
