@@ -3,6 +3,7 @@
  * SIMD. The first page is left to the AssemblyScript module itself.
  */
 import { InputError } from '../../errors';
+import { MAX_WASM_PAGES, WASM_PAGE } from '../../wasm';
 import { EXP_TABLE_SIZE, MAX_CODE_LENGTH } from './tables';
 import { MAX_SENTENCE_LENGTH } from '../corpus';
 
@@ -25,12 +26,10 @@ export interface Layout {
   pages: number;
 }
 
-const PAGE = 65536;
-const MAX_PAGES = 65536; // wasm32: 4 GiB
 
 export function computeLayout(p: { vocab: number; dim: number; tokens: number; sentences: number; negative: boolean; hs: boolean; threads: number }): Layout {
   const stride = Math.ceil(p.dim / 4) * 4;
-  let at = PAGE;
+  let at = WASM_PAGE;
   const take = (bytes: number) => {
     const off = at;
     at += Math.ceil(bytes / 16) * 16;
@@ -53,7 +52,7 @@ export function computeLayout(p: { vocab: number; dim: number; tokens: number; s
     scratch: Array.from({ length: p.threads }, () => take((2 * stride + MAX_SENTENCE_LENGTH) * 4)),
     pages: 0,
   };
-  l.pages = Math.ceil(at / PAGE);
-  if (l.pages > MAX_PAGES) throw new InputError(`the corpus (${p.tokens} words) and model (${p.vocab} × ${p.dim}) need ${(at / 2 ** 30).toFixed(1)} GiB, over the 4 GiB a WebAssembly memory holds; use a smaller corpus, --max-vocab or --dim`);
+  l.pages = Math.ceil(at / WASM_PAGE);
+  if (l.pages > MAX_WASM_PAGES) throw new InputError(`the corpus (${p.tokens} words) and model (${p.vocab} × ${p.dim}) need ${(at / 2 ** 30).toFixed(1)} GiB, over the 4 GiB a WebAssembly memory holds; use a smaller corpus, --max-vocab or --dim`);
   return l;
 }
