@@ -5,7 +5,6 @@
  * same folder, renamed over the target when complete.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { InputError } from '../errors';
 import { AtomicFile } from '../files';
 import { KeyedVectors } from './keyed-vectors';

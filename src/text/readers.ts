@@ -62,20 +62,25 @@ interface Scan {
   /** How the text decodes (a byte-order mark is dropped by the decoder). */
   encoding: string;
   skip?: string;
+  /** The decoded text, when asked for whole (and the file is text). */
+  text?: string;
 }
 
 /**
  * One pass over a file's bytes: its sha256, its encoding (UTF-16 by byte-order mark, else UTF-8
  * checked strictly, else `fallback`), and whether it is text at all (no NUL byte near its start,
- * valid in its encoding, something besides whitespace).
+ * valid in its encoding, something besides whitespace). With `whole`, it also keeps the decoded
+ * text, so a file parsed whole is not read again.
  */
-function scanFile(file: string, fallback?: string): Scan {
+function scanFile(file: string, fallback: string | undefined, whole: boolean): Scan {
   const h = crypto.createHash('sha256');
   let bytes = 0;
   let encoding = 'utf-8';
   let decoder: TextDecoder | null = null;
   let skip: string | undefined;
   let blank = true;
+  /** The decoded pieces so far, kept when the text is wanted whole; dropped when the encoding falls back. */
+  let pieces: string[] | null = whole ? [] : null;
   /** The last bytes of the previous chunk from a character start on, to place an invalid byte. */
   let carry = Buffer.alloc(0);
   for (const chunk of readChunks(file)) {
@@ -91,13 +96,15 @@ function scanFile(file: string, fallback?: string): Scan {
     }
     if (!skip && decoder) {
       try {
-        if (blank && /\S/.test(decoder.decode(chunk, { stream: true }))) blank = false;
-        else if (!blank) decoder.decode(chunk, { stream: true });
+        const piece = decoder.decode(chunk, { stream: true });
+        pieces?.push(piece);
+        if (blank && /\S/.test(piece)) blank = false;
       } catch {
         const at = bytes - carry.length + firstInvalidUtf8(Buffer.concat([carry, chunk]));
         if (fallback) {
           encoding = fallback;
           decoder = null;
+          pieces = null;
         } else skip = `invalid UTF-8 at byte ${at} (expected UTF-8 or UTF-16 with a byte-order mark; --fallback-encoding windows-1252 reads such files)`;
       }
       let start = chunk.length;
@@ -108,16 +115,28 @@ function scanFile(file: string, fallback?: string): Scan {
   }
   if (!skip && decoder) {
     try {
-      if (/\S/.test(decoder.decode())) blank = false;
+      const tail = decoder.decode();
+      pieces?.push(tail);
+      if (/\S/.test(tail)) blank = false;
     } catch {
-      if (fallback) encoding = fallback;
-      else skip = `invalid UTF-8 at byte ${bytes - carry.length + firstInvalidUtf8(carry)} (expected UTF-8 or UTF-16 with a byte-order mark; --fallback-encoding windows-1252 reads such files)`;
+      if (fallback) {
+        encoding = fallback;
+        pieces = null;
+      } else skip = `invalid UTF-8 at byte ${bytes - carry.length + firstInvalidUtf8(carry)} (expected UTF-8 or UTF-16 with a byte-order mark; --fallback-encoding windows-1252 reads such files)`;
     }
   }
-  if (!skip && encoding === fallback) blank = !hasText(textPieces(file, encoding, bytes));
+  let text = pieces?.join('');
+  // Read again in the fallback encoding: wanted whole, all of it; else only up to some text.
+  if (!skip && encoding === fallback) {
+    const again = textPieces(file, encoding, bytes);
+    if (whole) {
+      text = wholeText(again);
+      blank = !/\S/.test(text);
+    } else blank = !hasText(again);
+  }
   if (bytes === 0) skip = 'empty file';
   else if (!skip && blank) skip = 'empty (no text)';
-  return { sha256: h.digest('hex'), bytes, encoding, skip };
+  return skip ? { sha256: h.digest('hex'), bytes, encoding, skip } : { sha256: h.digest('hex'), bytes, encoding, text };
 }
 
 /** The first `bytes` bytes of `file` decoded as `encoding`, in pieces. */
@@ -181,13 +200,12 @@ function jsonLinesText(text: string, textField: string): ReadResult {
 
 /** Opens `file`: hashes it, checks it is text, and gives its text (streamed for plain text files) or why it is skipped. */
 export function openDocument(file: string, options: ReadOptions = {}): OpenedDocument {
-  const scan = scanFile(file, options.fallbackEncoding);
-  if (scan.skip) return { sha256: scan.sha256, skip: scan.skip };
   const ext = path.extname(file).toLowerCase();
-  const text = textPieces(file, scan.encoding, scan.bytes);
-  if (!HTML.has(ext) && !RECORDS.has(ext)) return { sha256: scan.sha256, text };
-  // HTML and JSON are parsed whole: --max-file-size bounds them.
-  const whole = Array.from(text.pieces()).join('');
+  // HTML and JSON are parsed whole (--max-file-size bounds them): the scan keeps their text.
+  const scan = scanFile(file, options.fallbackEncoding, HTML.has(ext) || RECORDS.has(ext));
+  if (scan.skip) return { sha256: scan.sha256, skip: scan.skip };
+  if (scan.text === undefined) return { sha256: scan.sha256, text: textPieces(file, scan.encoding, scan.bytes) };
+  const whole = scan.text;
   const textField = options.textField ?? 'text';
   let result: ReadResult;
   if (HTML.has(ext)) {
@@ -206,7 +224,7 @@ export function openDocument(file: string, options: ReadOptions = {}): OpenedDoc
 }
 
 /** All of a text, given whole or in pieces. */
-export function wholeText(text: string | TextPieces): string {
+function wholeText(text: string | TextPieces): string {
   return typeof text === 'string' ? text : Array.from(text.pieces()).join('');
 }
 

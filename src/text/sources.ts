@@ -66,9 +66,14 @@ export function listSources(paths: string[], filter: SourceFilter = {}): SourceF
   };
   /** Depth first in name order, with an explicit stack (folders can nest thousands deep). */
   const walk = (root: string, rootStat: fs.Stats, prefix: string) => {
-    if (seen.has(identity(rootStat)) || skip.has(identity(rootStat))) return;
-    seen.add(identity(rootStat));
-    const stack = [{ dir: root, rel: prefix, names: fs.readdirSync(root).sort(), next: 0 }];
+    const stack: { dir: string; rel: string; names: string[]; next: number }[] = [];
+    /** Goes into `dir` (its files named `rel` + name), unless it was reached before or is never walked into. */
+    const enter = (dir: string, st: fs.Stats, rel: string) => {
+      if (seen.has(identity(st)) || skip.has(identity(st))) return;
+      seen.add(identity(st));
+      stack.push({ dir, rel, names: fs.readdirSync(dir).sort(), next: 0 });
+    };
+    enter(root, rootStat, prefix);
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       if (top.next === top.names.length) {
@@ -79,11 +84,8 @@ export function listSources(paths: string[], filter: SourceFilter = {}): SourceF
       const full = `${top.dir}${path.sep}${name}`;
       const source = `${top.rel}${name}`;
       const st = statOrNull(full);
-      if (st?.isDirectory()) {
-        if (seen.has(identity(st)) || skip.has(identity(st))) continue;
-        seen.add(identity(st));
-        stack.push({ dir: full, rel: `${source}/`, names: fs.readdirSync(full).sort(), next: 0 });
-      } else add(full, source, st);
+      if (st?.isDirectory()) enter(full, st, `${source}/`);
+      else add(full, source, st);
     }
   };
   for (const given of paths) {

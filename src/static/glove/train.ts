@@ -91,7 +91,7 @@ export async function trainGloVe(corpus: string | string[], options: GloVeOption
 }
 
 /** The options over GLOVE_DEFAULTS (threads: every core), checked before any work starts. */
-export function resolveGloVeOptions(options: GloVeOptions) {
+function resolveGloVeOptions(options: GloVeOptions) {
   const o = withDefaults({ ...GLOVE_DEFAULTS, threads: os.cpus().length }, options);
   checkPositiveIntegers({ dim: o.dim, window: o.window, epochs: o.epochs, threads: o.threads, minCount: o.minCount, maxVocab: o.maxVocab });
   checkPositive({ memory: o.memoryBytes / 1e9, xMax: o.xMax, alpha: o.alpha, learningRate: o.learningRate });
