@@ -178,7 +178,8 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
     const config = await AutoConfig.from_pretrained(id, hub);
     shape = encoderShape(config as unknown as Record<string, unknown>, id);
     ({ tokenizer, maxLength } = wordPieceTokenizer(await AutoTokenizer.from_pretrained(id, hub), shape, id));
-    hfModel = await AutoModel.from_pretrained(id, { ...hub, dtype, device: 'cpu', session_options: sessionOptions } as any);
+    // The config loaded above, so that Transformers.js does not read config.json again.
+    hfModel = await AutoModel.from_pretrained(id, { ...hub, config, dtype, device: 'cpu', session_options: sessionOptions } as any);
   } catch (err) {
     if (err instanceof ModelLoadError) throw err;
     throw describeLoadFailure(err, src);
