@@ -146,8 +146,9 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
   const local = looksLikePath(requested);
   const id = local ? path.resolve(requested.replace(/^~(?=$|\/)/, process.env.HOME ?? '~')) : requested;
   const revision = local ? null : options.revision ?? DEFAULT_REVISION;
+  // A local folder is checked before anything is loaded; its ONNX file is the one that runs.
+  const localOnnx = local ? checkLocalFolder(id, dtype) : null;
   if (local) {
-    checkLocalFolder(id, dtype);
     // Transformers.js reads a path that is no hub id (owner/name) as a path; an absolute one never is.
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
@@ -184,10 +185,10 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
     if (err instanceof ModelLoadError) throw err;
     throw describeLoadFailure(err, src);
   }
-  const onnxPath = local ? checkLocalFolder(id, dtype) : cachedPath(env.cacheDir ?? '', id, revision!, path.join('onnx', DTYPE_FILES[dtype]));
+  const onnxPath = localOnnx ?? cachedPath(env.cacheDir ?? '', id, revision!, path.join('onnx', DTYPE_FILES[dtype]));
   const session: InferenceSession | undefined = hfModel.sessions?.model;
   if (!session) throw new ModelLoadError(`${id}: Transformers.js created no encoder session for this model`);
-  if (!fs.existsSync(onnxPath)) {
+  if (localOnnx === null && !fs.existsSync(onnxPath)) {
     await session.release();
     throw new ModelLoadError(`${id}: the ONNX file Transformers.js loaded is not at ${onnxPath}; ctxembed reads the graph from Transformers.js' file cache (set --cache-dir, not a custom cache)`);
   }
