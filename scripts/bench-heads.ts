@@ -12,11 +12,11 @@
  * every graph in turn (the order rotating from chunk to chunk), so that all of them meet the same
  * machine load; each graph's rate is its tokens over its summed time, over --rounds passes.
  */
-import * as fs from 'fs';
 import { InferenceSession } from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { contextualize, TokenStates } from '../src/contextual/contextualize';
 import { ContextualModel, loadContextualModel } from '../src/contextual/model';
+import { readOnnx } from '../src/contextual/session';
 import { ensureHubBenchModels, now, stateUnionSentences } from './bench-common';
 
 function parseArgs(argv: string[]): { files: number; rounds: number; chunk: number; threads?: number } {
@@ -40,7 +40,7 @@ async function run(model: ContextualModel, units: string[]): Promise<{ seconds: 
 
 /** The fill-mask model with its whole graph in the session: the last layer added beside logits. */
 async function withHead(model: ContextualModel): Promise<void> {
-  const proto = onnx.ModelProto.decode(fs.readFileSync(model.onnxPath));
+  const proto = readOnnx(model.onnxPath);
   const last = model.states.tensors[model.numLayers];
   proto.graph!.output!.push({ name: last, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } });
   const session = await InferenceSession.create(onnx.ModelProto.encode(proto).finish(), model.sessionOptions);

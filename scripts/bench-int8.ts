@@ -24,6 +24,7 @@ import { onnx } from 'onnx-proto';
 import { ContextualModel, loadContextualModel, ModelDtype } from '../src/contextual/model';
 import { quantizeModelFolder, QUANTIZED_FILE } from '../src/contextual/quantize-folder';
 import { embed, embedDocuments, prepareModel } from '../src/embed';
+import { poolSequence } from '../src/pooling/sequence';
 import { cosine } from '../src/static/keyed-vectors';
 import { listSources } from '../src/text/sources';
 import { probeClassification } from '../src/eval/classification';
@@ -134,9 +135,9 @@ async function fixtureFidelity(perChannel: boolean): Promise<{ tokens: number[];
   const tokens: number[] = [];
   const sentences: number[] = [];
   for (const name of fs.readdirSync(hub).sort()) {
+    // A model folder of its own: the fixture's files, with our q8 in place of its onnx/model_quantized.onnx.
     const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bench-int8-'));
-    fs.cpSync(path.join(hub, name), dir, { recursive: true });
-    await quantizeModelFolder(dir, { perChannel });
+    await quantizeModelFolder(path.join(hub, name), { out: dir, perChannel });
     const ref = JSON.parse(fs.readFileSync(path.join(dir, 'reference.json'), 'utf8'));
     const model = await loadContextualModel({ model: dir, dtype: 'q8' });
     const dim = model.hiddenSize;
@@ -145,9 +146,8 @@ async function fixtureFidelity(perChannel: boolean): Promise<{ tokens: number[];
       const doc = ref.texts[0].states[layer];
       r.tokens.forEach((t, k) => tokens.push(cosine(t.vector, doc.slice((k + 1) * dim, (k + 2) * dim))));
       r.sentences.forEach((s, j) => {
-        const states = ref.texts[j + 1].states[layer] as number[];
-        const n = states.length / dim;
-        const mean = Array.from({ length: dim }, (_, d) => states.reduce((acc, _v, i) => (i % dim === d ? acc + states[i] / n : acc), 0));
+        // PyTorch's mean over every row, [CLS] and [SEP] included, as sentence pooling 'mean' takes it.
+        const mean = poolSequence(Float32Array.from(ref.texts[j + 1].states[layer] as number[]), dim, 'mean');
         sentences.push(cosine(s.vector, mean));
       });
     }

@@ -30,7 +30,8 @@ export const compareCommand: CommandModule = {
       .option('sentence-pooling', { choices: SEQUENCE_POOLINGS, array: true, default: ['mean', 'cls'] as SequencePooling[], describe: "--classify: the model's sentence poolings" })
       .option('word-pooling', { choices: WORD_POOLINGS, default: 'mean' as WordPooling, describe: "--wsd: how the target word's pieces pool" })
       .option('probe-layer', { type: 'number', describe: 'Hidden state the polysemy probe looks at (default: the last of --layers)' })
-      .option('layers', { type: 'string', default: 'all', describe: "The model's hidden states to compare: 'all', or a list such as 0,6,12 or -1 (0 is the embeddings)" })
+      // nargs: 1 takes the next argument as the value even when it begins with '-' (--layers -4,-3,-2,-1).
+      .option('layers', { type: 'string', nargs: 1, default: 'all', describe: "The model's hidden states to compare: 'all', or a list such as 0,6,12 or -1 (0 is the embeddings)" })
       .option('neighbours', { type: 'string', describe: 'Comma-separated words whose nearest neighbours the report lists' })
       .option('min-count', { type: 'number', default: 5, describe: 'Distilled vectors: words seen fewer times in the corpus are left out' })
       .option('max-contexts', { type: 'number', default: 100, describe: 'Distilled vectors and contextuality: most occurrences of a word used' })

@@ -21,7 +21,8 @@ export const distillCommand: CommandModule = {
     withWindowOptions(withModelOptions(y))
       .option('corpus', { type: 'string', array: true, demandOption: true, describe: 'Text files or folders (walked recursively); one sentence (context) a line' })
       .option('out', { type: 'string', demandOption: true, describe: 'Vectors file to write (word2vec text format); with several layers, one file per layer: v.L4.vec…' })
-      .option('layers', { type: 'string', default: '-1', describe: "Hidden states: -1 (last), a list such as 0,6,12, or 'all' (0 is the embeddings); one file each" })
+      // nargs: 1 takes the next argument as the value even when it begins with '-' (--layers -4,-3,-2,-1).
+      .option('layers', { type: 'string', nargs: 1, default: '-1', describe: "Hidden states: -1 (last), a list such as 0,6,12, or 'all' (0 is the embeddings); one file each" })
       .option('min-count', { type: 'number', default: 5, describe: 'Leave out words with fewer occurrences' })
       .option('max-contexts', { type: 'number', default: 100, describe: 'Occurrences averaged per word (the first ones in the corpus)' })
       .option('word-pooling', { choices: WORD_POOLINGS, default: 'mean' as WordPooling, describe: "Subword pieces to a word's vector" })

@@ -7,7 +7,6 @@ import { convertCommand } from './convert';
 import { distillCommand } from './distill';
 import { embedCommand } from './embed';
 import { evalCommand } from './eval';
-import { joinDashValues } from './options';
 import { quantizeCommand } from './quantize';
 import { queryCommand } from './query';
 import { runCommand } from './run';
@@ -19,7 +18,7 @@ export const COMMANDS = [embedCommand, workerCommand, queryCommand, indexCommand
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');
   try {
-    await yargs(joinDashValues(argv))
+    await yargs(argv)
       .scriptName('ctxembed')
       .usage('$0 <command> [options]\n\nContextual and static word and sentence embeddings.')
       .command(COMMANDS as any)
@@ -33,7 +32,8 @@ export async function main(argv: string[]): Promise<void> {
       .wrap(Math.min(110, process.stdout.columns || 110))
       .exitProcess(false)
       .fail((msg, err) => {
-        if (err) throw err;
+        // yargs reports what its parser refused (a bare `--layers`: "Not enough arguments following") as a YError.
+        if (err && err.name !== 'YError') throw err;
         throw new ParseError(msg);
       })
       .parseAsync();

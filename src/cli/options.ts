@@ -36,25 +36,12 @@ export function withPoolingOptions<T>(y: Argv<T>) {
   return y
     .option('word-pooling', { choices: WORD_POOLINGS, default: 'mean' as WordPooling, describe: "Subword pieces to a word's vector" })
     .option('sentence-pooling', { choices: SEQUENCE_POOLINGS, default: 'mean' as SequencePooling, describe: 'Tokens to a sentence or document vector' })
-    .option('layers', { type: 'string', default: '-1', describe: "Hidden states to use: -1 (last), a list such as -4,-3,-2,-1, or 'all' (0 is the embeddings)" })
+    // nargs: 1 takes the next argument as the value even when it begins with '-' (--layers -4,-3,-2,-1).
+    .option('layers', { type: 'string', nargs: 1, default: '-1', describe: "Hidden states to use: -1 (last), a list such as -4,-3,-2,-1, or 'all' (0 is the embeddings)" })
     .option('layer-agg', { choices: LAYER_AGGREGATIONS, default: 'mean' as LayerAggregation, describe: 'How several layers combine' })
     .option('normalize', { type: 'boolean', default: false, describe: 'L2-normalize every vector' });
 }
 
 export function poolingOptionsFrom(argv: { wordPooling?: WordPooling; sentencePooling?: SequencePooling; layers?: string; layerAgg?: LayerAggregation; normalize?: boolean }): PoolingOptions {
   return { wordPooling: argv.wordPooling, sentencePooling: argv.sentencePooling, layers: argv.layers, layerAgg: argv.layerAgg, normalize: argv.normalize };
-}
-
-/** Options whose value may begin with '-' (`--layers -4,-3,-2,-1`), which yargs would read as flags of their own. */
-const DASH_VALUE_OPTIONS = new Set(['--layers']);
-
-/** `--layers -4,-3` becomes `--layers=-4,-3`, so every command takes such a value as written. */
-export function joinDashValues(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--') return out.concat(args.slice(i));
-    if (DASH_VALUE_OPTIONS.has(args[i]) && /^-\d/.test(args[i + 1] ?? '')) out.push(`${args[i]}=${args[++i]}`);
-    else out.push(args[i]);
-  }
-  return out;
 }

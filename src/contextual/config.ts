@@ -18,7 +18,7 @@ const FIELDS: Record<string, { hiddenSize: string; numLayers: string; maxPositio
   distilbert: { hiddenSize: 'dim', numLayers: 'n_layers', maxPositions: 'max_position_embeddings' },
 };
 
-export const SUPPORTED_MODEL_TYPES = Object.keys(FIELDS);
+const SUPPORTED_MODEL_TYPES = Object.keys(FIELDS);
 
 export function encoderShape(config: Record<string, unknown>, source: string): EncoderShape {
   const modelType = String(config.model_type ?? '');

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { AutoConfig, AutoModel, AutoTokenizer, env, ModelFileNotFoundError } from '@huggingface/transformers';
 import type { InferenceSession } from 'onnxruntime-node';
+import type { onnx } from 'onnx-proto';
 import { ModelLoadError } from '../errors';
 import { EncoderShape, encoderShape } from './config';
 import { BertEncoder } from './encoder';
@@ -123,10 +124,14 @@ function wordPieceTokenizer(hfTokenizer: any, shape: EncoderShape, id: string): 
   return { tokenizer, maxLength };
 }
 
-/** Reads the ONNX graph and finds its hidden states; a graph that is no BERT-family encoder is a ModelLoadError. */
-function analyzeGraph(onnxPath: string, numLayers: number, id: string): HiddenStates {
+/**
+ * Reads the ONNX graph and finds its hidden states; a graph that is no BERT-family encoder is a ModelLoadError.
+ * The decoded proto comes back too, so that the load's selectStates need not decode the file again.
+ */
+function analyzeGraph(onnxPath: string, numLayers: number, id: string): { states: HiddenStates; proto: onnx.ModelProto } {
   try {
-    return findHiddenStates(readOnnx(onnxPath).graph!, numLayers);
+    const proto = readOnnx(onnxPath);
+    return { states: findHiddenStates(proto.graph!, numLayers), proto };
   } catch (err) {
     if (err instanceof GraphStructureError) throw new ModelLoadError(`${id}: ${err.message}`);
     throw new ModelLoadError(`${id}: cannot read ${onnxPath} as an ONNX model (${(err as Error).message})`);
@@ -141,8 +146,9 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
   const local = looksLikePath(requested);
   const id = local ? path.resolve(requested.replace(/^~(?=$|\/)/, process.env.HOME ?? '~')) : requested;
   const revision = local ? null : options.revision ?? DEFAULT_REVISION;
+  // A local folder is checked before anything is loaded; its ONNX file is the one that runs.
+  const localOnnx = local ? checkLocalFolder(id, dtype) : null;
   if (local) {
-    checkLocalFolder(id, dtype);
     // Transformers.js reads a path that is no hub id (owner/name) as a path; an absolute one never is.
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
@@ -173,21 +179,23 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
     const config = await AutoConfig.from_pretrained(id, hub);
     shape = encoderShape(config as unknown as Record<string, unknown>, id);
     ({ tokenizer, maxLength } = wordPieceTokenizer(await AutoTokenizer.from_pretrained(id, hub), shape, id));
-    hfModel = await AutoModel.from_pretrained(id, { ...hub, dtype, device: 'cpu', session_options: sessionOptions } as any);
+    // The config loaded above, so that Transformers.js does not read config.json again.
+    hfModel = await AutoModel.from_pretrained(id, { ...hub, config, dtype, device: 'cpu', session_options: sessionOptions } as any);
   } catch (err) {
     if (err instanceof ModelLoadError) throw err;
     throw describeLoadFailure(err, src);
   }
-  const onnxPath = local ? checkLocalFolder(id, dtype) : cachedPath(env.cacheDir ?? '', id, revision!, path.join('onnx', DTYPE_FILES[dtype]));
+  const onnxPath = localOnnx ?? cachedPath(env.cacheDir ?? '', id, revision!, path.join('onnx', DTYPE_FILES[dtype]));
   const session: InferenceSession | undefined = hfModel.sessions?.model;
   if (!session) throw new ModelLoadError(`${id}: Transformers.js created no encoder session for this model`);
-  if (!fs.existsSync(onnxPath)) {
+  if (localOnnx === null && !fs.existsSync(onnxPath)) {
     await session.release();
     throw new ModelLoadError(`${id}: the ONNX file Transformers.js loaded is not at ${onnxPath}; ctxembed reads the graph from Transformers.js' file cache (set --cache-dir, not a custom cache)`);
   }
   let states: HiddenStates;
+  let proto: onnx.ModelProto;
   try {
-    states = analyzeGraph(onnxPath, shape.numLayers, id);
+    ({ states, proto } = analyzeGraph(onnxPath, shape.numLayers, id));
   } catch (err) {
     await session.release();
     throw err;
@@ -211,7 +219,8 @@ export async function loadContextualModel(options: ModelOptions = {}): Promise<C
     // The encoder's session is the model's only resource (layer exposure may have replaced Transformers.js' own).
     dispose: () => encoder.session.release(),
   };
-  // The last layer by default; a head export (fill-mask) is cut down to the encoder here.
-  await selectStates(model, [shape.numLayers]);
+  // The last layer by default; a head export (fill-mask) is cut down to the encoder here, from the
+  // proto already decoded (which is not kept: the model holds no reference to it).
+  await selectStates(model, [shape.numLayers], proto);
   return model;
 }

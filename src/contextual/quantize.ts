@@ -29,7 +29,7 @@ export interface QuantizeReport {
 export class QuantizeError extends Error {}
 
 /** The float32 values of an initializer (raw little-endian bytes, or float_data). */
-export function floatValues(t: Tensor): Float32Array {
+function floatValues(t: Tensor): Float32Array {
   if (t.rawData && t.rawData.length > 0) {
     const copy = new Uint8Array(t.rawData); // aligned
     return new Float32Array(copy.buffer, 0, copy.length / 4);
@@ -47,7 +47,7 @@ function roundHalfEven(x: number): number {
  * Symmetric int8 of a [K, N] weight: values in [-127, 127], zero point 0, a scale per tensor or
  * per output column (the N axis, as MatMulInteger's per-column zero point).
  */
-export function quantizeWeight(w: Float32Array, k: number, n: number, perChannel: boolean): { q: Int8Array; scales: Float32Array } {
+function quantizeWeight(w: Float32Array, k: number, n: number, perChannel: boolean): { q: Int8Array; scales: Float32Array } {
   const scales = new Float32Array(perChannel ? n : 1);
   const absMax = new Float32Array(scales.length);
   for (let i = 0; i < k; i++) {
@@ -78,7 +78,7 @@ const bytesOf = (a: Int8Array | Float32Array) => new Uint8Array(a.buffer, a.byte
 const attr = (node: Node, name: string) => node.attribute?.find((a) => a.name === name);
 
 /** Whether `graph` has been quantized already (it holds MatMulInteger or DynamicQuantizeLinear nodes). */
-export function isQuantized(graph: onnx.IGraphProto): boolean {
+function isQuantized(graph: onnx.IGraphProto): boolean {
   return (graph.node ?? []).some((n) => ['MatMulInteger', 'DynamicQuantizeLinear', 'DynamicQuantizeMatMul', 'QLinearMatMul'].includes(n.opType ?? ''));
 }
 

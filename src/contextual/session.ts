@@ -21,8 +21,11 @@ export interface StateSource {
   sessionOptions: InferenceSession.SessionOptions;
 }
 
-/** Makes `encoder` return hidden states `indices` (0 the embeddings, i layer i), in that order. */
-export async function selectStates(src: StateSource, indices: number[]): Promise<void> {
+/**
+ * Makes `encoder` return hidden states `indices` (0 the embeddings, i layer i), in that order.
+ * `proto`, when given, is src.onnxPath already decoded (it is cut down in place) and is not read again.
+ */
+export async function selectStates(src: StateSource, indices: number[], proto?: onnx.ModelProto): Promise<void> {
   const { encoder, states } = src;
   const current = encoder.outputNames;
   // Each state under whichever name the current session outputs it (a graph output name, or the tensor itself).
@@ -32,9 +35,9 @@ export async function selectStates(src: StateSource, indices: number[]): Promise
     return;
   }
   const tensors = indices.map((i) => states.tensors[i]);
-  const proto = readOnnx(src.onnxPath);
-  pruneToOutputs(proto, [...new Set(tensors)]);
-  const session = await InferenceSession.create(onnx.ModelProto.encode(proto).finish(), src.sessionOptions);
+  const decoded = proto ?? readOnnx(src.onnxPath);
+  pruneToOutputs(decoded, [...new Set(tensors)]);
+  const session = await InferenceSession.create(onnx.ModelProto.encode(decoded).finish(), src.sessionOptions);
   await encoder.session.release();
   encoder.useSession(session, tensors);
 }
