@@ -191,6 +191,19 @@ export function emptySummary(files: number): EmbedSummary {
 /** What opening an output folder takes of a run's options. */
 type OpenOptions = RowOptions & Pick<EmbedFolderOptions, 'out' | 'overwrite' | 'sync' | 'onInputChange'>;
 
+/** Counts a file's entry in `summary` (its bad lines too) and tells the caller of a file skipped, failed, or done with a reason. */
+export function countEntry(summary: EmbedSummary, options: Pick<EmbedFolderOptions, 'onFileIssue'>, source: string, entry: FileEntry): void {
+  if (entry.status === 'done') summary.done++;
+  else summary[entry.status]++;
+  summary.badLines += entry.badLines ?? 0;
+  if (entry.status !== 'done' || entry.reason) options.onFileIssue?.(source, entry);
+}
+
+/** What `onFileIssue` is told, as a line: `skipped a/empty.txt: empty file`, or `b.jsonl: 2 bad lines left out (…)` for a file done. */
+export function describeFileIssue(source: string, entry: FileEntry): string {
+  return entry.status === 'done' ? `${source}: ${entry.reason}` : `${entry.status} ${source}: ${entry.reason}`;
+}
+
 /** Counts a file changed or gone since it was embedded and tells the caller. */
 function reportChange(summary: EmbedSummary, options: OpenOptions, source: string, kind: InputChange['kind']): void {
   summary[kind]++;
@@ -257,9 +270,7 @@ async function embedLocked(files: SourceFile[], model: ContextualModel, options:
   let pending: [string, FileEntry][] = [];
   const settle = (source: string, entry: FileEntry, size: number) => {
     pending.push([source, entry]);
-    if (entry.status === 'done') summary.done++;
-    else summary[entry.status]++;
-    if (entry.status !== 'done' || entry.reason) options.onFileIssue?.(source, entry);
+    countEntry(summary, options, source, entry);
     progress.files++;
     progress.bytes += size;
     options.onProgress?.(progress);
@@ -348,7 +359,6 @@ async function embedLocked(files: SourceFile[], model: ContextualModel, options:
         sink.endFile();
         const entry: FileEntry = { size, sha256, status: 'done', rows: [firstRow, sink.rows] };
         if (badLines) {
-          summary.badLines += badLines.count;
           Object.assign(entry, { badLines: badLines.count, reason: `${badLines.count} bad line${badLines.count > 1 ? 's' : ''} left out (${badLines.first})` });
         }
         settle(source, entry, size - counted);

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadContextualModel } from '../contextual/model';
-import { DEFAULT_MAX_FILE_BYTES, embedFolder, EmbedFolderOptions, EmbedSummary, InputChange } from '../embed-folder';
+import { DEFAULT_MAX_FILE_BYTES, describeFileIssue, embedFolder, EmbedFolderOptions, EmbedSummary, InputChange } from '../embed-folder';
 import { InputError, UsageError } from '../errors';
 import { embedFolderQueued } from '../queue/coordinator';
 import { DEFAULT_JOB_TOKENS } from '../queue/plan';
@@ -64,7 +64,7 @@ export const embedCommand: CommandModule = {
       sync: argv.sync,
       commitSeconds: argv.commitSeconds,
       shouldStop: () => stopRequested,
-      onFileIssue: (source, entry) => progress.log(entry.status === 'done' ? `ctxembed: ${source}: ${entry.reason}` : `ctxembed: ${entry.status} ${source}: ${entry.reason}`),
+      onFileIssue: (source, entry) => progress.log(`ctxembed: ${describeFileIssue(source, entry)}`),
       onInputChange: (c) => progress.log(`ctxembed: ${describeChange(c)}`),
       onIndex: (level, rows) => progress.log(`building the ANN index of the ${level} table (${rows} rows)...`),
     };
