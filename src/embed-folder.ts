@@ -108,25 +108,31 @@ export function listInputs(paths: string[], options: SourceFilter & { out: strin
   return files;
 }
 
+/** Runs `fn` holding the lock on the output folder `out`, once a --sync stopped there is finished or undone. */
+export async function inLockedOutput<T>(out: string, fn: () => Promise<T>): Promise<T> {
+  const lock = lockFolder(out);
+  try {
+    finishSync(out);
+    return await fn();
+  } finally {
+    lock.release();
+  }
+}
+
 export async function embedFolder(paths: string[], model: ContextualModel, options: EmbedFolderOptions): Promise<EmbedSummary> {
   checkFallbackEncoding(options.fallbackEncoding);
   ensureWritableFolder(options.out);
-  return embedFiles(listInputs(paths, options), model, options);
+  const files = listInputs(paths, options);
+  const began = Date.now();
+  return inLockedOutput(options.out, () => embedLocked(files, model, options, began));
 }
 
 /** embedFolder over files already listed (their `source` names the rows). */
 export async function embedFiles(files: SourceFile[], model: ContextualModel, options: EmbedFolderOptions): Promise<EmbedSummary> {
   const began = Date.now();
   checkFallbackEncoding(options.fallbackEncoding);
-  const out = options.out;
-  ensureWritableFolder(out);
-  const lock = lockFolder(out);
-  try {
-    finishSync(out);
-    return await embedLocked(files, model, options, began);
-  } finally {
-    lock.release();
-  }
+  ensureWritableFolder(options.out);
+  return inLockedOutput(options.out, () => embedLocked(files, model, options, began));
 }
 
 interface Doc {

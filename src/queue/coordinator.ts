@@ -10,11 +10,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ContextualModel } from '../contextual/model';
-import { checkFallbackEncoding, DEFAULT_MAX_FILE_BYTES, EmbedFolderOptions, EmbedSummary, emptySummary, indexWhereDueAtEnd, listInputs, openOutput } from '../embed-folder';
+import { checkFallbackEncoding, DEFAULT_MAX_FILE_BYTES, EmbedFolderOptions, EmbedSummary, emptySummary, indexWhereDueAtEnd, inLockedOutput, listInputs, openOutput } from '../embed-folder';
 import { QueueError, UsageError } from '../errors';
 import { ensureWritableFolder, sizeOrZero } from '../files';
-import { finishSync } from '../store/compact';
-import { lockFolder } from '../store/lock';
 import { writeManifest } from '../store/manifest';
 import { QUEUE_DIR } from '../store/writers';
 import { SourceFile } from '../text/sources';
@@ -53,13 +51,7 @@ export async function embedFolderQueued(paths: string[], model: ContextualModel,
     const out = path.resolve(options.out);
     ensureWritableFolder(out);
     const files = listInputs(paths, { ...options, out });
-    const lock = lockFolder(out);
-    try {
-      finishSync(out);
-      return await coordinate(files, paths.map((p) => path.resolve(p)), model, { ...options, out, jobTokens }, link, began);
-    } finally {
-      lock.release();
-    }
+    return await inLockedOutput(out, () => coordinate(files, paths.map((p) => path.resolve(p)), model, { ...options, out, jobTokens }, link, began));
   } finally {
     link.close();
   }
