@@ -186,8 +186,22 @@ export async function indexWhereDueAtEnd(out: string, m: Manifest, options: Pick
 }
 
 /** A write error once `out` is cut back to its last commit of `rows` rows: what failed, what is kept, how to go on. */
-export function keptAsOfCommit(err: OutputError, out: string, rows: number): OutputError {
+function keptAsOfCommit(err: OutputError, out: string, rows: number): OutputError {
   return new OutputError(`${err.message}; ${out} is kept as of its last commit (${rows} rows): ${/disk full/.test(err.message) ? 'make room and ' : ''}run the same command again to resume`);
+}
+
+/**
+ * Whatever failed (a full disk, the model), `out` goes back to its last commit of `rows` rows by
+ * `rollback`, readable and as the manifest says; returns the error to throw: a write error says
+ * what is kept (keptAsOfCommit), any other is `err` itself.
+ */
+export async function backToCommit(err: unknown, out: string, rows: number, rollback: () => Promise<void>): Promise<unknown> {
+  try {
+    await rollback();
+  } catch {
+    // the first error says more
+  }
+  return err instanceof OutputError ? keptAsOfCommit(err, out, rows) : err;
 }
 
 export function emptySummary(files: number): EmbedSummary {
@@ -387,13 +401,7 @@ async function embedLocked(files: SourceFile[], model: ContextualModel, options:
     await commit();
     await sink.close();
   } catch (err) {
-    // Whatever failed (a full disk, the model), the outputs go back to the last commit, readable and as the manifest says.
-    try {
-      await sink.rollback(m.committed);
-    } catch {
-      // the first error says more
-    }
-    throw err instanceof OutputError ? keptAsOfCommit(err, out, m.committed.rows) : err;
+    throw await backToCommit(err, out, m.committed.rows, () => sink.rollback(m.committed));
   }
   summary.stopped ||= options.shouldStop?.() ?? false;
   if (!summary.stopped) m = await indexWhereDueAtEnd(out, m, options, summary);
