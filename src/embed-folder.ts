@@ -7,7 +7,6 @@
  * files changed or gone since they were embedded are reported, and with `sync` their rows are
  * dropped and the changed ones embedded again.
  */
-import * as fs from 'fs';
 import { ContextualModel } from './contextual/model';
 import { embedDocuments, prepareModel } from './embed';
 import { OutputError, UsageError } from './errors';

@@ -30,7 +30,7 @@ export interface PartDone {
   summary: EmbedSummary;
 }
 
-export function partsDir(out: string): string {
+function partsDir(out: string): string {
   return path.join(out, QUEUE_DIR, 'parts');
 }
 

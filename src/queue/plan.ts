@@ -17,7 +17,7 @@ import { SourceFile } from '../text/sources';
 const PLAN_FILE = 'plan.json';
 
 /** English text takes about 4 bytes per WordPiece token: how --job-size becomes bytes. */
-export const BYTES_PER_TOKEN = 4;
+const BYTES_PER_TOKEN = 4;
 export const DEFAULT_JOB_TOKENS = 100_000;
 
 export interface PlannedJob {
