@@ -6,7 +6,7 @@ import { embedFolderQueued } from '../queue/coordinator';
 import { DEFAULT_JOB_TOKENS } from '../queue/plan';
 import { LEVELS, Level, OUTPUT_FORMATS, OutputFormat } from '../store/rows';
 import { modelOptionsFrom, poolingOptionsFrom, windowOptionsFrom, withModelOptions, withPoolingOptions, withWindowOptions } from './options';
-import { describeIndex } from './build-index';
+import { describeIndex, describeIndexing } from './build-index';
 import { asMegabytes, createProgress } from './progress';
 
 export const embedCommand: CommandModule = {
@@ -66,7 +66,7 @@ export const embedCommand: CommandModule = {
       shouldStop: () => stopRequested,
       onFileIssue: (source, entry) => progress.log(`ctxembed: ${describeFileIssue(source, entry)}`),
       onInputChange: (c) => progress.log(`ctxembed: ${describeChange(c)}`),
-      onIndex: (level, rows) => progress.log(`building the ANN index of the ${level} table (${rows} rows)...`),
+      onIndex: (level, rows) => progress.log(describeIndexing(level, rows)),
     };
     try {
       let s: EmbedSummary;
