@@ -7,7 +7,6 @@
  * files changed or gone since they were embedded are reported, and with `sync` their rows are
  * dropped and the changed ones embedded again.
  */
-import * as fs from 'fs';
 import { ContextualModel } from './contextual/model';
 import { embedDocuments, prepareModel } from './embed';
 import { OutputError, UsageError } from './errors';
@@ -108,25 +107,31 @@ export function listInputs(paths: string[], options: SourceFilter & { out: strin
   return files;
 }
 
+/** Runs `fn` holding the lock on the output folder `out`, once a --sync stopped there is finished or undone. */
+export async function inLockedOutput<T>(out: string, fn: () => Promise<T>): Promise<T> {
+  const lock = lockFolder(out);
+  try {
+    finishSync(out);
+    return await fn();
+  } finally {
+    lock.release();
+  }
+}
+
 export async function embedFolder(paths: string[], model: ContextualModel, options: EmbedFolderOptions): Promise<EmbedSummary> {
   checkFallbackEncoding(options.fallbackEncoding);
   ensureWritableFolder(options.out);
-  return embedFiles(listInputs(paths, options), model, options);
+  const files = listInputs(paths, options);
+  const began = Date.now();
+  return inLockedOutput(options.out, () => embedLocked(files, model, options, began));
 }
 
 /** embedFolder over files already listed (their `source` names the rows). */
 export async function embedFiles(files: SourceFile[], model: ContextualModel, options: EmbedFolderOptions): Promise<EmbedSummary> {
   const began = Date.now();
   checkFallbackEncoding(options.fallbackEncoding);
-  const out = options.out;
-  ensureWritableFolder(out);
-  const lock = lockFolder(out);
-  try {
-    finishSync(out);
-    return await embedLocked(files, model, options, began);
-  } finally {
-    lock.release();
-  }
+  ensureWritableFolder(options.out);
+  return inLockedOutput(options.out, () => embedLocked(files, model, options, began));
 }
 
 interface Doc {
@@ -180,8 +185,22 @@ export async function indexWhereDueAtEnd(out: string, m: Manifest, options: Pick
 }
 
 /** A write error once `out` is cut back to its last commit of `rows` rows: what failed, what is kept, how to go on. */
-export function keptAsOfCommit(err: OutputError, out: string, rows: number): OutputError {
+function keptAsOfCommit(err: OutputError, out: string, rows: number): OutputError {
   return new OutputError(`${err.message}; ${out} is kept as of its last commit (${rows} rows): ${/disk full/.test(err.message) ? 'make room and ' : ''}run the same command again to resume`);
+}
+
+/**
+ * Whatever failed (a full disk, the model), `out` goes back to its last commit of `rows` rows by
+ * `rollback`, readable and as the manifest says; returns the error to throw: a write error says
+ * what is kept (keptAsOfCommit), any other is `err` itself.
+ */
+export async function backToCommit(err: unknown, out: string, rows: number, rollback: () => Promise<void>): Promise<unknown> {
+  try {
+    await rollback();
+  } catch {
+    // the first error says more
+  }
+  return err instanceof OutputError ? keptAsOfCommit(err, out, rows) : err;
 }
 
 export function emptySummary(files: number): EmbedSummary {
@@ -190,6 +209,19 @@ export function emptySummary(files: number): EmbedSummary {
 
 /** What opening an output folder takes of a run's options. */
 type OpenOptions = RowOptions & Pick<EmbedFolderOptions, 'out' | 'overwrite' | 'sync' | 'onInputChange'>;
+
+/** Counts a file's entry in `summary` (its bad lines too) and tells the caller of a file skipped, failed, or done with a reason. */
+export function countEntry(summary: EmbedSummary, options: Pick<EmbedFolderOptions, 'onFileIssue'>, source: string, entry: FileEntry): void {
+  if (entry.status === 'done') summary.done++;
+  else summary[entry.status]++;
+  summary.badLines += entry.badLines ?? 0;
+  if (entry.status !== 'done' || entry.reason) options.onFileIssue?.(source, entry);
+}
+
+/** What `onFileIssue` is told, as a line: `skipped a/empty.txt: empty file`, or `b.jsonl: 2 bad lines left out (…)` for a file done. */
+export function describeFileIssue(source: string, entry: FileEntry): string {
+  return entry.status === 'done' ? `${source}: ${entry.reason}` : `${entry.status} ${source}: ${entry.reason}`;
+}
 
 /** Counts a file changed or gone since it was embedded and tells the caller. */
 function reportChange(summary: EmbedSummary, options: OpenOptions, source: string, kind: InputChange['kind']): void {
@@ -257,9 +289,7 @@ async function embedLocked(files: SourceFile[], model: ContextualModel, options:
   let pending: [string, FileEntry][] = [];
   const settle = (source: string, entry: FileEntry, size: number) => {
     pending.push([source, entry]);
-    if (entry.status === 'done') summary.done++;
-    else summary[entry.status]++;
-    if (entry.status !== 'done' || entry.reason) options.onFileIssue?.(source, entry);
+    countEntry(summary, options, source, entry);
     progress.files++;
     progress.bytes += size;
     options.onProgress?.(progress);
@@ -348,7 +378,6 @@ async function embedLocked(files: SourceFile[], model: ContextualModel, options:
         sink.endFile();
         const entry: FileEntry = { size, sha256, status: 'done', rows: [firstRow, sink.rows] };
         if (badLines) {
-          summary.badLines += badLines.count;
           Object.assign(entry, { badLines: badLines.count, reason: `${badLines.count} bad line${badLines.count > 1 ? 's' : ''} left out (${badLines.first})` });
         }
         settle(source, entry, size - counted);
@@ -371,13 +400,7 @@ async function embedLocked(files: SourceFile[], model: ContextualModel, options:
     await commit();
     await sink.close();
   } catch (err) {
-    // Whatever failed (a full disk, the model), the outputs go back to the last commit, readable and as the manifest says.
-    try {
-      await sink.rollback(m.committed);
-    } catch {
-      // the first error says more
-    }
-    throw err instanceof OutputError ? keptAsOfCommit(err, out, m.committed.rows) : err;
+    throw await backToCommit(err, out, m.committed.rows, () => sink.rollback(m.committed));
   }
   summary.stopped ||= options.shouldStop?.() ?? false;
   if (!summary.stopped) m = await indexWhereDueAtEnd(out, m, options, summary);

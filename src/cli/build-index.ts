@@ -6,6 +6,11 @@ export function describeIndex(i: BuiltIndex): string {
   return `indexed ${i.level}: ${i.kind} over ${i.rows} rows in ${i.seconds.toFixed(1)} s, ${(i.bytes / 1048576).toFixed(1)} MB`;
 }
 
+/** `building the ANN index of the sentence table (1234 rows)...`: what a run says before it builds one. */
+export function describeIndexing(level: string, rows: number): string {
+  return `building the ANN index of the ${level} table (${rows} rows)...`;
+}
+
 export const indexCommand: CommandModule = {
   command: 'index',
   describe: "Build the ANN index of a lance output's sentence or document table (query then searches through it)",

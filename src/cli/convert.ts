@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { convertOutputs } from '../store/convert';
 import { OUTPUT_FORMATS, OutputFormat } from '../store/rows';
-import { describeIndex } from './build-index';
+import { describeIndex, describeIndexing } from './build-index';
 import { createProgress } from './progress';
 
 export const convertCommand: CommandModule = {
@@ -24,7 +24,7 @@ export const convertCommand: CommandModule = {
         format: argv.format as OutputFormat | undefined,
         overwrite: argv.overwrite,
         onProgress: (rows, total) => progress.update(rows, total, { rate: `${Math.round(rows / Math.max((Date.now() - began) / 1000, 1e-3))} rows/s` }),
-        onIndex: (level, rows) => progress.log(`building the ANN index of the ${level} table (${rows} rows)...`),
+        onIndex: (level, rows) => progress.log(describeIndexing(level, rows)),
       });
       progress.stop();
       console.error(`converted ${s.rows} rows from ${s.from} to ${s.to} in ${s.seconds.toFixed(1)} s: ${argv.to}`);

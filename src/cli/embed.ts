@@ -1,12 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadContextualModel } from '../contextual/model';
-import { DEFAULT_MAX_FILE_BYTES, embedFolder, EmbedFolderOptions, EmbedSummary, InputChange } from '../embed-folder';
+import { DEFAULT_MAX_FILE_BYTES, describeFileIssue, embedFolder, EmbedFolderOptions, EmbedSummary, InputChange } from '../embed-folder';
 import { InputError, UsageError } from '../errors';
 import { embedFolderQueued } from '../queue/coordinator';
 import { DEFAULT_JOB_TOKENS } from '../queue/plan';
 import { LEVELS, Level, OUTPUT_FORMATS, OutputFormat } from '../store/rows';
 import { modelOptionsFrom, poolingOptionsFrom, windowOptionsFrom, withModelOptions, withPoolingOptions, withWindowOptions } from './options';
-import { describeIndex } from './build-index';
+import { describeIndex, describeIndexing } from './build-index';
 import { asMegabytes, createProgress } from './progress';
 
 export const embedCommand: CommandModule = {
@@ -64,9 +64,9 @@ export const embedCommand: CommandModule = {
       sync: argv.sync,
       commitSeconds: argv.commitSeconds,
       shouldStop: () => stopRequested,
-      onFileIssue: (source, entry) => progress.log(entry.status === 'done' ? `ctxembed: ${source}: ${entry.reason}` : `ctxembed: ${entry.status} ${source}: ${entry.reason}`),
+      onFileIssue: (source, entry) => progress.log(`ctxembed: ${describeFileIssue(source, entry)}`),
       onInputChange: (c) => progress.log(`ctxembed: ${describeChange(c)}`),
-      onIndex: (level, rows) => progress.log(`building the ANN index of the ${level} table (${rows} rows)...`),
+      onIndex: (level, rows) => progress.log(describeIndexing(level, rows)),
     };
     try {
       let s: EmbedSummary;

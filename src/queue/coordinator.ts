@@ -10,18 +10,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ContextualModel } from '../contextual/model';
-import { checkFallbackEncoding, DEFAULT_MAX_FILE_BYTES, EmbedFolderOptions, EmbedSummary, emptySummary, indexWhereDueAtEnd, listInputs, openOutput } from '../embed-folder';
+import { checkFallbackEncoding, DEFAULT_MAX_FILE_BYTES, EmbedFolderOptions, EmbedSummary, emptySummary, indexWhereDueAtEnd, inLockedOutput, listInputs, openOutput } from '../embed-folder';
 import { QueueError, UsageError } from '../errors';
 import { ensureWritableFolder, sizeOrZero } from '../files';
-import { finishSync } from '../store/compact';
-import { lockFolder } from '../store/lock';
-import { MANIFEST_FILE, writeManifest } from '../store/manifest';
+import { writeManifest } from '../store/manifest';
+import { QUEUE_DIR } from '../store/writers';
 import { SourceFile } from '../text/sources';
 import { RedisLink } from './connection';
 import { Following } from './following';
 import { RunSettings } from './jobs';
 import { removePart } from './parts';
-import { DEFAULT_JOB_TOKENS, planJobs, QUEUE_DIR, readPlan, writePlan } from './plan';
+import { DEFAULT_JOB_TOKENS, planJobs, readPlan, writePlan } from './plan';
 import { QueueProgress, RunProgress } from './progress';
 import { RunQueue } from './run-queue';
 
@@ -52,13 +51,7 @@ export async function embedFolderQueued(paths: string[], model: ContextualModel,
     const out = path.resolve(options.out);
     ensureWritableFolder(out);
     const files = listInputs(paths, { ...options, out });
-    const lock = lockFolder(out);
-    try {
-      finishSync(out);
-      return await coordinate(files, paths.map((p) => path.resolve(p)), model, { ...options, out, jobTokens }, link, began);
-    } finally {
-      lock.release();
-    }
+    return await inLockedOutput(out, () => coordinate(files, paths.map((p) => path.resolve(p)), model, { ...options, out, jobTokens }, link, began));
   } finally {
     link.close();
   }
@@ -68,8 +61,6 @@ export async function embedFolderQueued(paths: string[], model: ContextualModel,
 async function coordinate(files: SourceFile[], inputs: string[], model: ContextualModel, options: QueuedRunOptions & { jobTokens: number }, link: RedisLink, began: number): Promise<QueuedSummary> {
   const out = options.out;
   const log = options.onLog ?? (() => undefined);
-  // A folder started over has no parts of its own: whatever is there belongs to the run it replaces.
-  if (options.overwrite || !fs.existsSync(path.join(out, MANIFEST_FILE))) fs.rmSync(path.join(out, QUEUE_DIR), { recursive: true, force: true });
   const summary: QueuedSummary = { ...emptySummary(files.length), jobs: 0, workers: 0 };
   const opened = await openOutput(files, model, options, summary, true);
   writeManifest(out, opened.manifest);

@@ -4,8 +4,9 @@
  * workers' news summed into progress, jobs failed for good noted, jobs Redis lost queued again,
  * and on a stop the waiting jobs taken off the queue.
  */
+import { countEntry } from '../embed-folder';
 import { InputError } from '../errors';
-import { FileEntry, Manifest } from '../store/manifest';
+import { Manifest } from '../store/manifest';
 import type { QueuedRunOptions, QueuedSummary } from './coordinator';
 import { mergePart } from './merge';
 import { attemptDir, readDone, removePart } from './parts';
@@ -103,7 +104,7 @@ export class Following {
       try {
         const part = await mergePart(this.out, this.manifest, job.id, attemptDir(this.out, job.id, done.attempt), job.files);
         this.manifest = part.manifest;
-        for (const [source, entry] of part.entries) this.count(source, entry);
+        for (const [source, entry] of part.entries) countEntry(this.summary, this.options, source, entry);
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         this.log(`job ${job.id}: its part cannot be merged (${err.message}); it is embedded again`);
@@ -119,13 +120,6 @@ export class Following {
       this.progress.finished(job.id, done.worker, done.summary.tokens);
       this.report();
     }
-  }
-
-  private count(source: string, entry: FileEntry): void {
-    if (entry.status === 'done') this.summary.done++;
-    else this.summary[entry.status]++;
-    this.summary.badLines += entry.badLines ?? 0;
-    if (entry.status !== 'done' || entry.reason) this.options.onFileIssue?.(source, entry);
   }
 
   /** Jobs in flight finish into their parts (they are locked); the others leave the queue. */

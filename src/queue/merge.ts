@@ -5,8 +5,8 @@
  * rows shifted and the job named as their `part`, and the manifest that counts them written last. Parts are merged in the
  * plan's order, so the rows are those of a one-machine run, in its order.
  */
-import { keptAsOfCommit } from '../embed-folder';
-import { InputError, OutputError } from '../errors';
+import { backToCommit } from '../embed-folder';
+import { InputError } from '../errors';
 import { appendRows } from '../store/append';
 import { FileEntry, Manifest, optionsDiffer, readManifest, writeManifest } from '../store/manifest';
 import { OutputFormat } from '../store/rows';
@@ -46,11 +46,6 @@ export async function mergePart(out: string, m: Manifest, id: string, part: stri
     return { manifest: next, entries };
   } catch (err) {
     // The folder's outputs back to the last commit: numpy.load reads them and the manifest agrees.
-    try {
-      await (await openSink(out, format, m.committed)).rollback(m.committed);
-    } catch {
-      // the first error says more
-    }
-    throw err instanceof OutputError ? keptAsOfCommit(err, out, m.committed.rows) : err;
+    throw await backToCommit(err, out, m.committed.rows, async () => (await openSink(out, format, m.committed)).rollback(m.committed));
   }
 }

@@ -18,9 +18,8 @@ import { FolderInUseError } from '../store/lock';
 import { readManifest, writeManifest } from '../store/manifest';
 import { OutputFormat } from '../store/rows';
 import { checkOutputs } from '../store/verify';
-import { EMPTY_SINK } from '../store/writers';
+import { EMPTY_SINK, QUEUE_DIR } from '../store/writers';
 import { SourceFile } from '../text/sources';
-import { QUEUE_DIR } from './plan';
 
 const DONE_FILE = 'done.json';
 
@@ -31,7 +30,7 @@ export interface PartDone {
   summary: EmbedSummary;
 }
 
-export function partsDir(out: string): string {
+function partsDir(out: string): string {
   return path.join(out, QUEUE_DIR, 'parts');
 }
 

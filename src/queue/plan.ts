@@ -11,14 +11,13 @@ import * as path from 'path';
 import { InputError } from '../errors';
 import { writeFileAtomic } from '../files';
 import { Manifest } from '../store/manifest';
+import { QUEUE_DIR } from '../store/writers';
 import { SourceFile } from '../text/sources';
 
-/** Where a queued run keeps its plan and its parts, inside the output folder. */
-export const QUEUE_DIR = '.queue';
 const PLAN_FILE = 'plan.json';
 
 /** English text takes about 4 bytes per WordPiece token: how --job-size becomes bytes. */
-export const BYTES_PER_TOKEN = 4;
+const BYTES_PER_TOKEN = 4;
 export const DEFAULT_JOB_TOKENS = 100_000;
 
 export interface PlannedJob {

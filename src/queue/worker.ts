@@ -11,11 +11,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { Job, WaitingError, Worker } from 'bullmq';
-import { EmbedSummary, FolderProgress } from '../embed-folder';
+import { describeFileIssue, EmbedSummary, FolderProgress } from '../embed-folder';
 import { CtxembedError, InputError, OutputError, QueueError, UsageError } from '../errors';
 import { ensureWritableFolder } from '../files';
 import { rowOptionsOf } from '../folder-manifest';
-import { FileEntry, Manifest, readManifest } from '../store/manifest';
+import { Manifest, readManifest } from '../store/manifest';
 import { VERSION } from '../version';
 import { awaitAtMost, QUEUE_NAME, RedisLink } from './connection';
 import { JobData, JobProgress, MAX_STALLED } from './jobs';
@@ -54,10 +54,6 @@ function checkJob(data: JobData): Manifest {
   const m = readManifest(data.out);
   if (!m) throw new InputError(`${data.out} has no manifest.json: ${shared}`);
   return m;
-}
-
-function describeEntry(source: string, entry: FileEntry): string {
-  return entry.status === 'done' ? `${source}: ${entry.reason}` : `${entry.status} ${source}: ${entry.reason}`;
 }
 
 /** Sends a job's progress to the queue, once a second at most: news, not state, so a failed send is let go. */
@@ -199,7 +195,7 @@ class QueueWorker {
         indexRows: Infinity, // a part is not searched: the run's tables get their indexes once merged
         shouldStop: this.stopping,
         onProgress: progressSender(job, this.name),
-        onFileIssue: (source, entry) => this.log(`job ${id}: ${describeEntry(source, entry)}`),
+        onFileIssue: (source, entry) => this.log(`job ${id}: ${describeFileIssue(source, entry)}`),
         onInputChange: (c) => this.log(`job ${id}: ${c.kind === 'changed' ? 'changed since its part began' : 'no longer among the inputs'}: ${c.source}`),
       });
     } catch (err) {

@@ -17,6 +17,8 @@ import { EmbeddingRow, OutputFormat, OUTPUT_FORMATS, RowSink, SinkState, vectorT
 export const JSONL_FILE = 'embeddings.jsonl';
 export const NPY_FILE = 'vectors.npy';
 export const META_FILE = 'meta.jsonl';
+/** Where a queued run keeps its plan and its parts, inside the output folder (src/queue/). */
+export const QUEUE_DIR = '.queue';
 
 /** Appends lines to a file, buffered until `flush` (or FLUSH_BYTES of them) writes them; `sync` makes them durable. */
 class LineAppender {
@@ -185,7 +187,7 @@ export function sinkFiles(format: OutputFormat): string[] {
   return format === 'npy' ? [NPY_FILE, META_FILE] : [JSONL_FILE];
 }
 
-/** Removes the manifest and every output any format writes from `dir`: a fresh start. */
+/** Removes the manifest, every output any format writes and a queued run's plan and parts from `dir`: a fresh start. */
 export function clearOutputs(dir: string): void {
-  for (const f of [MANIFEST_FILE, ...OUTPUT_FORMATS.flatMap(sinkFiles), ...lanceFolders()]) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+  for (const f of [MANIFEST_FILE, ...OUTPUT_FORMATS.flatMap(sinkFiles), ...lanceFolders(), QUEUE_DIR]) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
 }
